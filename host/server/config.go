@@ -1,0 +1,169 @@
+// Package server wires a metahost node together: configuration, the
+// replicated store, the HTTP surfaces, and the start and graceful stop of
+// all of them.
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is a node's configuration. Every field can be set in a TOML file
+// (`metahost serve --config metahost.toml`) under the key in its tag, and
+// most also by a flag of the same name with dashes.
+type Config struct {
+	// NodeID is this node's raft id, a positive integer. Default 1.
+	NodeID uint64 `toml:"node_id" json:"node_id"`
+	// DataDir holds the raft log, snapshots and the state file.
+	// Default ./metahost-data.
+	DataDir string `toml:"data_dir" json:"data_dir"`
+	// HTTPAddr is the host:port every HTTP surface listens on.
+	// Default 127.0.0.1:5000 (the Doris meta service's port).
+	HTTPAddr string `toml:"http_addr" json:"http_addr"`
+	// HTTPAdvertise is the HTTP address other nodes use to reach this one.
+	// Default: HTTPAddr.
+	HTTPAdvertise string `toml:"http_advertise" json:"http_advertise,omitempty"`
+	// RaftAddr is the host:port of the raft transport, listened on and
+	// advertised to the other nodes. Default 127.0.0.1:5001.
+	RaftAddr string `toml:"raft_addr" json:"raft_addr"`
+	// Join is the HTTP address of any member of an existing cluster. It is
+	// used only when the data dir is empty; a node restarted with the same
+	// command line comes back as itself.
+	Join string `toml:"join" json:"join,omitempty"`
+	// Token is the shared secret for the Doris meta-service `token=`
+	// parameter, mutating admin calls and node-to-node calls. Also read from
+	// METAHOST_TOKEN. Default: greedisgood9999, Doris's default http_token.
+	Token string `toml:"token" json:"-"`
+	// LogLevel is trace, debug, info, warn or error. Default info.
+	LogLevel string `toml:"log_level" json:"log_level"`
+	// LogJSON writes logs as JSON lines.
+	LogJSON bool `toml:"log_json" json:"log_json"`
+	// Raft tunes the consensus layer.
+	Raft RaftConfig `toml:"raft" json:"raft"`
+}
+
+// RaftConfig tunes hashicorp/raft.
+type RaftConfig struct {
+	// SnapshotThreshold is how many new log entries trigger a snapshot.
+	// 0: 8192.
+	SnapshotThreshold uint64 `toml:"snapshot_threshold" json:"snapshot_threshold"`
+	// TrailingLogs is how many entries are kept after a snapshot so slow
+	// followers can catch up by log. 0: 10240.
+	TrailingLogs uint64 `toml:"trailing_logs" json:"trailing_logs"`
+	// HeartbeatTimeout is the follower's patience before it calls an
+	// election; the election timeout is the same. 0: 1s.
+	HeartbeatTimeout Duration `toml:"heartbeat_timeout" json:"heartbeat_timeout"`
+}
+
+// Duration is a time.Duration written as "1s" in TOML.
+type Duration struct{ time.Duration }
+
+// UnmarshalText parses a Go duration string.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("bad duration %q: %w", b, err)
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText prints the duration.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// DefaultToken is Doris's default meta-service http_token.
+const DefaultToken = "greedisgood9999"
+
+// Default returns the embedded default: a single node with its data in
+// ./metahost-data serving every surface on 127.0.0.1:5000.
+func Default() Config {
+	return Config{
+		NodeID:   1,
+		DataDir:  "metahost-data",
+		HTTPAddr: "127.0.0.1:5000",
+		RaftAddr: "127.0.0.1:5001",
+		Token:    DefaultToken,
+		LogLevel: "info",
+	}
+}
+
+// LoadFile overlays the TOML file at path onto c. Unknown keys are errors,
+// so a typo does not silently fall back to a default.
+func (c *Config) LoadFile(path string) error {
+	md, err := toml.DecodeFile(path, c)
+	if err != nil {
+		return fmt.Errorf("config file %s: %w", path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		return fmt.Errorf("config file %s: unknown key %q", path, und[0].String())
+	}
+	return nil
+}
+
+// LoadEnv overlays the environment: METAHOST_TOKEN.
+func (c *Config) LoadEnv() {
+	if v, ok := os.LookupEnv("METAHOST_TOKEN"); ok {
+		c.Token = v
+	}
+}
+
+// Advertise returns the HTTP address other nodes should use.
+func (c *Config) Advertise() string {
+	if c.HTTPAdvertise != "" {
+		return c.HTTPAdvertise
+	}
+	return c.HTTPAddr
+}
+
+// Validate checks the configuration before anything starts.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.NodeID == 0 {
+		errs = append(errs, errors.New("node_id must be a positive integer"))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data_dir must not be empty"))
+	}
+	for name, addr := range map[string]string{"http_addr": c.HTTPAddr, "raft_addr": c.RaftAddr} {
+		if err := checkAddr(addr, true); err != nil {
+			errs = append(errs, fmt.Errorf("%s %q: %w", name, addr, err))
+		}
+	}
+	if err := checkAddr(c.Advertise(), false); err != nil {
+		errs = append(errs, fmt.Errorf("http_advertise %q: %w (set --http-advertise when listening on all interfaces)", c.Advertise(), err))
+	}
+	if err := checkAddr(c.RaftAddr, false); err != nil {
+		errs = append(errs, fmt.Errorf("raft_addr %q must be an address other nodes can reach: %w", c.RaftAddr, err))
+	}
+	if c.Join != "" {
+		if err := checkAddr(c.Join, false); err != nil {
+			errs = append(errs, fmt.Errorf("join %q: %w (want the host:port of a member's HTTP listener)", c.Join, err))
+		}
+	}
+	switch c.LogLevel {
+	case "trace", "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log_level %q: want trace, debug, info, warn or error", c.LogLevel))
+	}
+	return errors.Join(errs...)
+}
+
+func checkAddr(addr string, listen bool) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 || (!listen && p == 0) {
+		return errors.New("bad port")
+	}
+	if !listen && (host == "" || host == "0.0.0.0" || host == "::") {
+		return errors.New("not a reachable address")
+	}
+	return nil
+}
