@@ -5,11 +5,13 @@
 package kv
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 
+	"github.com/metahost/metahost/host/keys"
 	"github.com/metahost/metahost/host/raftstore"
 	bolt "go.etcd.io/bbolt"
 )
@@ -130,7 +132,7 @@ func (s *Service) List(ctx context.Context, opts raftstore.ReadOptions, prefix s
 	err := s.store.View(ctx, opts, func(tx *bolt.Tx) error {
 		c := raftstore.Data(tx).Cursor()
 		p := storagePrefix(prefix)
-		for k, v := c.Seek(p); k != nil && hasPrefix(k, p); k, v = c.Next() {
+		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
 			var e Entry
 			if err := json.Unmarshal(v, &e); err != nil {
 				return fmt.Errorf("decode entry: %w", err)
@@ -188,36 +190,17 @@ func applyDelete(a *raftstore.Apply) ([]byte, error) {
 // storageKey encodes key as 0x01 "kv" <key> in Doris key encoding, so
 // decode_key explains it.
 func storageKey(key string) []byte {
-	return appendBytes(storagePrefix(""), key)
+	return keys.AppendBytes(storagePrefix(""), key)
 }
 
+// storagePrefix returns the encoded prefix shared by every key that starts
+// with prefix: the family, then the tag and escaped bytes of prefix without
+// the terminator.
 func storagePrefix(prefix string) []byte {
-	k := appendBytes([]byte{0x01}, "kv")
+	k := keys.AppendBytes([]byte{keys.SpaceUser}, "kv")
 	if prefix == "" {
 		return k
 	}
-	// A prefix of the encoded key: the tag and escaped bytes, no terminator.
-	k = append(k, 0x10)
-	for i := 0; i < len(prefix); i++ {
-		k = append(k, prefix[i])
-		if prefix[i] == 0 {
-			k = append(k, 0xFF)
-		}
-	}
-	return k
-}
-
-func appendBytes(dst []byte, s string) []byte {
-	dst = append(dst, 0x10)
-	for i := 0; i < len(s); i++ {
-		dst = append(dst, s[i])
-		if s[i] == 0 {
-			dst = append(dst, 0xFF)
-		}
-	}
-	return append(dst, 0x00, 0x01)
-}
-
-func hasPrefix(b, p []byte) bool {
-	return len(b) >= len(p) && string(b[:len(p)]) == string(p)
+	enc := keys.AppendBytes(nil, prefix)
+	return append(k, enc[:len(enc)-2]...)
 }
