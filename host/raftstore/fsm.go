@@ -226,6 +226,20 @@ func (f *fsm) ApplyBatch(logs []*raft.Log) []interface{} {
 	return resps
 }
 
+// dryRun runs handler h for cmd in a write transaction that is always
+// rolled back, returning the handler's error.
+func (f *fsm) dryRun(h Handler, cmd *Command) error {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	tx, err := f.db.Begin(true)
+	if err != nil {
+		return fmt.Errorf("begin dry run: %w", err)
+	}
+	defer tx.Rollback()
+	_, err = h(&Apply{Tx: tx, Index: f.applied.Load() + 1, Command: cmd})
+	return err
+}
+
 // applyOne applies one entry inside tx. Entries at or below the stored
 // applied index were applied before a crash and are skipped.
 func (f *fsm) applyOne(tx *bolt.Tx, l *raft.Log, applied uint64) (interface{}, error) {

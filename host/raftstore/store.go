@@ -46,8 +46,10 @@ type Config struct {
 	// TrailingLogs is how many entries are kept after a snapshot
 	// (0: raft's default, 10240).
 	TrailingLogs uint64
-	// Timeouts scale raft's heartbeat and election timeouts (0: 1s).
+	// HeartbeatTimeout is raft's heartbeat and election timeout (0: 1s).
 	HeartbeatTimeout time.Duration
+	// Clock stamps proposed commands (nil: time.Now). Tests inject one.
+	Clock func() time.Time
 }
 
 // Store is the replicated state of one node.
@@ -98,6 +100,9 @@ func Open(cfg Config) (*Store, error) {
 	}
 	if cfg.Handlers == nil {
 		cfg.Handlers = Handlers{}
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
 	}
 	registerSystemHandlers(cfg.Handlers)
 	raftDir := filepath.Join(cfg.DataDir, "raft")
@@ -329,6 +334,30 @@ func (s *Store) Propose(ctx context.Context, typ string, data []byte) ([]byte, e
 	}
 }
 
+// Submit checks a command against the current state before replicating it:
+// after a read barrier, the handler runs in a write transaction that is
+// rolled back, and only a command that would succeed is proposed. A
+// rejection is answered at once and never reaches the raft log; the handler
+// runs again when the command is applied, so a concurrent change between the
+// check and the apply is still caught there.
+func (s *Store) Submit(ctx context.Context, typ string, data []byte) ([]byte, error) {
+	h, ok := s.cfg.Handlers[typ]
+	if !ok {
+		return nil, Errorf(CodeUnknownCommand, "unknown command type %q", typ)
+	}
+	if err := s.Barrier(ctx); err != nil {
+		return nil, err
+	}
+	cmd := &Command{Type: typ, Time: s.cfg.Clock().UnixNano(), Node: s.cfg.NodeID, Data: data}
+	if err := s.fsm.dryRun(h, cmd); err != nil {
+		return nil, asError(err)
+	}
+	return s.Propose(ctx, typ, data)
+}
+
+// Now returns the store's clock reading.
+func (s *Store) Now() time.Time { return s.cfg.Clock() }
+
 // errRetry means the leader moved: the caller should find it again.
 var errRetry = errors.New("raftstore: leader changed, retry")
 
@@ -352,7 +381,7 @@ func (s *Store) waitForLeader(ctx context.Context) error {
 var ErrClosed = &Error{Code: "UNAVAILABLE", Message: "the node is shutting down"}
 
 func (s *Store) proposeLocal(ctx context.Context, typ string, data []byte) ([]byte, error) {
-	cmd := Command{Type: typ, Time: time.Now().UnixNano(), Node: s.cfg.NodeID, Data: data}
+	cmd := Command{Type: typ, Time: s.cfg.Clock().UnixNano(), Node: s.cfg.NodeID, Data: data}
 	b, _ := cmd.MarshalBinary()
 	s.pending.Add(1)
 	defer s.pending.Add(-1)

@@ -100,6 +100,36 @@ func TestStoreProposeAndRead(t *testing.T) {
 	}
 }
 
+func TestSubmitRejectsWithoutLogging(t *testing.T) {
+	s := openSingle(t, t.TempDir())
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := s.Submit(ctx, "set", []byte("a=1")); err != nil {
+		t.Fatal(err)
+	}
+	before := s.Stats().LastLogIndex
+	for _, c := range []struct{ typ, data, code string }{
+		{"set", "=x", CodeInvalid},
+		{"setfail", "", "REJECTED"},
+		{"nope", "", CodeUnknownCommand},
+	} {
+		_, err := s.Submit(ctx, c.typ, []byte(c.data))
+		var e *Error
+		if !errors.As(err, &e) || e.Code != c.code {
+			t.Fatalf("Submit(%s): %v, want %s", c.typ, err, c.code)
+		}
+	}
+	if after := s.Stats().LastLogIndex; after != before {
+		t.Fatalf("rejected submissions reached the log: index %d -> %d", before, after)
+	}
+	var partial []byte
+	_ = s.View(ctx, ReadOptions{}, func(tx *bolt.Tx) error { partial = Data(tx).Get([]byte("partial")); return nil })
+	if partial != nil {
+		t.Fatal("a dry run left a write behind")
+	}
+}
+
 func TestStoreRemoveUnknownNode(t *testing.T) {
 	s := openSingle(t, t.TempDir())
 	defer s.Close()
