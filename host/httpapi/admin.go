@@ -91,7 +91,8 @@ func mountAdmin(r chi.Router, d Deps) {
 		writeJSON(w, http.StatusOK, d.Config)
 	})
 	r.Get("/v1/cluster/nodes", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, toAdminNodes(d.Store.Nodes()))
+		voters, nonVoters := d.Store.Membership()
+		writeJSON(w, http.StatusOK, toAdminNodes(append(voters, nonVoters...)))
 	})
 	r.Get("/v1/cluster/status", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, buildStatus(d))
@@ -170,9 +171,8 @@ func buildStatus(d Deps) clusterStatus {
 		NonVoters:     toAdminNodes(nonVoters),
 		LastSeq:       st.LastSeq,
 	}
-	if self, ok := d.Store.Node(st.ID); ok {
-		out.Endpoint = &self.RaftAddr
-	}
+	self := d.Store.RaftAddr()
+	out.Endpoint = &self
 	if st.Snapshot != nil {
 		l := toLogID(*st.Snapshot)
 		out.SnapshotLastLogID = &l

@@ -14,8 +14,10 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/metahost/metahost/host/auth"
 	"github.com/metahost/metahost/host/kv"
+	"github.com/metahost/metahost/host/meta"
 	"github.com/metahost/metahost/host/metrics"
 	"github.com/metahost/metahost/host/raftstore"
+	"github.com/metahost/metahost/host/secrets"
 )
 
 // Deps is what the surfaces need.
@@ -24,6 +26,10 @@ type Deps struct {
 	Store *raftstore.Store
 	// KV is the key-value service over Store.
 	KV *kv.Service
+	// Meta is the Doris meta-service domain.
+	Meta *meta.Service
+	// RootKey returns the cluster's root key, handed to joining nodes.
+	RootKey func() []byte
 	// Metrics is the node's registry.
 	Metrics *metrics.Registry
 	// Token guards mutating and data calls.
@@ -54,6 +60,14 @@ func NewRouter(d Deps) http.Handler {
 	r.Group(func(r chi.Router) {
 		r.Use(instrument("kv", d))
 		mountKV(r, d)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(instrument("metaservice", d))
+		mountMetaService(r, d)
+		r.Get("/rest/v2/manager/cluster/cluster_info/cloud_cluster_status", cloudClusterStatus(d))
+	})
+	r.With(requireToken(d.Token)).Get("/internal/v1/root-key", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"root_key": secrets.FormatKey(d.RootKey())})
 	})
 	r.Mount("/internal", d.Store.InternalHandler(d.Token))
 	return r

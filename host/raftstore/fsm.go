@@ -140,6 +140,10 @@ func checkStateFile(path string, logger hclog.Logger) error {
 	}
 	var bad error
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second, ReadOnly: true})
+	if errors.Is(err, bolt.ErrTimeout) {
+		// Another process holds the file: it is in use, not damaged.
+		return fmt.Errorf("state file %s is locked by another process", path)
+	}
 	if err != nil {
 		bad = err
 	} else {

@@ -17,6 +17,9 @@ import (
 const (
 	cmdNodePut    = "sys.node.put"
 	cmdNodeDelete = "sys.node.delete"
+	// cmdNoop changes nothing; a new leader proposes it (see
+	// watchLeadership).
+	cmdNoop = "sys.noop"
 )
 
 func nodeKey(id uint64) []byte {
@@ -39,6 +42,7 @@ func registerSystemHandlers(h Handlers) {
 		}
 		return nil, nil
 	})
+	h.Add(cmdNoop, func(*Apply) ([]byte, error) { return nil, nil })
 	h.Add(cmdNodeDelete, func(a *Apply) ([]byte, error) {
 		id, err := strconv.ParseUint(string(a.Command.Data), 10, 64)
 		if err != nil {

@@ -246,10 +246,16 @@ func (s *Store) watchLeadership() {
 			last = lo.LeaderID
 			if lo.LeaderID == s.id {
 				term := s.raft.CurrentTerm()
-				// A barrier commits an entry of this term, after which the
-				// commit index is a safe read index.
+				// A no-op command commits an entry of this term, after which
+				// the commit index is a safe read index. It is a command, not
+				// raft's Barrier, because barriers (like raft's own no-op) never
+				// reach the state machine: the applied index would stay below
+				// the commit index until the next write, and linearizable
+				// reads would wait for it.
 				go func() {
-					if s.raft.Barrier(10*time.Second).Error() == nil {
+					ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+					defer cancel()
+					if _, err := s.proposeLocal(ctx, cmdNoop, nil); err == nil {
 						s.readyTerm.Store(term)
 					}
 				}()
@@ -292,6 +298,9 @@ func (s *Store) ensureRegistered() {
 
 // ID returns this node's id.
 func (s *Store) ID() uint64 { return s.cfg.NodeID }
+
+// RaftAddr returns the raft address this node listens on and advertises.
+func (s *Store) RaftAddr() string { return s.cfg.RaftAddr }
 
 // IsLeader reports whether this node is the raft leader.
 func (s *Store) IsLeader() bool { return s.raft.State() == raft.Leader }
@@ -474,21 +483,6 @@ func (s *Store) ReadIndex(ctx context.Context) (uint64, error) {
 			return 0, err
 		}
 	}
-}
-
-// Nodes returns the node registry in id order.
-func (s *Store) Nodes() []Node {
-	var out []Node
-	_ = s.fsm.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSys).Bucket(bucketNodes).ForEach(func(k, v []byte) error {
-			var n Node
-			if json.Unmarshal(v, &n) == nil {
-				out = append(out, n)
-			}
-			return nil
-		})
-	})
-	return out
 }
 
 // Node returns one registry entry.

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/metahost/metahost/host/meta"
+	"github.com/metahost/metahost/host/secrets"
 )
 
 // Config is a node's configuration. Every field can be set in a TOML file
@@ -44,8 +46,34 @@ type Config struct {
 	LogLevel string `toml:"log_level" json:"log_level"`
 	// LogJSON writes logs as JSON lines.
 	LogJSON bool `toml:"log_json" json:"log_json"`
+	// RootKey is the cluster's root key for secrets at rest, 64 hex
+	// characters. Also read from METAHOST_ROOT_KEY. Default: generated into
+	// <data_dir>/root.key by the first node and fetched by joining nodes.
+	RootKey string `toml:"root_key" json:"-"`
 	// Raft tunes the consensus layer.
 	Raft RaftConfig `toml:"raft" json:"raft"`
+	// Meta holds the Doris meta-service switches.
+	Meta MetaConfig `toml:"meta" json:"meta"`
+}
+
+// MetaConfig holds the Doris meta-service switches (config.h names).
+type MetaConfig struct {
+	// EnableClusterNameCheck enforces ^[a-zA-Z][a-zA-Z0-9_]*$ on cluster
+	// names (Doris default false).
+	EnableClusterNameCheck bool `toml:"enable_cluster_name_check" json:"enable_cluster_name_check"`
+	// EnableCheckInstanceID rejects degraded cloud_unique_ids of unknown
+	// instances (Doris default true).
+	EnableCheckInstanceID *bool `toml:"enable_check_instance_id" json:"enable_check_instance_id,omitempty"`
+	// EnableCheckFEDropInSafeTime refuses to drop FE nodes younger than
+	// 300 s (Doris default true).
+	EnableCheckFEDropInSafeTime *bool `toml:"enable_check_fe_drop_in_safe_time" json:"enable_check_fe_drop_in_safe_time,omitempty"`
+	// ArnID, ArnAK, ArnSK fill get_instance's iam_user.
+	ArnID string `toml:"arn_id" json:"arn_id,omitempty"`
+	ArnAK string `toml:"arn_ak" json:"-"`
+	ArnSK string `toml:"arn_sk" json:"-"`
+	// RevealSecretsInGetInstance prints plaintext SKs in get_instance as
+	// Doris does (default: masked).
+	RevealSecretsInGetInstance bool `toml:"reveal_secrets_in_get_instance" json:"reveal_secrets_in_get_instance"`
 }
 
 // RaftConfig tunes hashicorp/raft.
@@ -111,6 +139,9 @@ func (c *Config) LoadEnv() {
 	if v, ok := os.LookupEnv("METAHOST_TOKEN"); ok {
 		c.Token = v
 	}
+	if v, ok := os.LookupEnv("METAHOST_ROOT_KEY"); ok {
+		c.RootKey = v
+	}
 }
 
 // Advertise returns the HTTP address other nodes should use.
@@ -146,6 +177,11 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("join %q: %w (want the host:port of a member's HTTP listener)", c.Join, err))
 		}
 	}
+	if c.RootKey != "" {
+		if _, err := secrets.ParseKey(c.RootKey); err != nil {
+			errs = append(errs, fmt.Errorf("root_key: %w", err))
+		}
+	}
 	switch c.LogLevel {
 	case "trace", "debug", "info", "warn", "error":
 	default:
@@ -166,4 +202,20 @@ func checkAddr(addr string, listen bool) error {
 		return errors.New("not a reachable address")
 	}
 	return nil
+}
+
+// metaConfig converts the file's switches into meta.Config, applying
+// Doris's defaults to the ones left unset.
+func (m MetaConfig) metaConfig() meta.Config {
+	c := meta.DefaultConfig()
+	c.EnableClusterNameCheck = m.EnableClusterNameCheck
+	if m.EnableCheckInstanceID != nil {
+		c.EnableCheckInstanceID = *m.EnableCheckInstanceID
+	}
+	if m.EnableCheckFEDropInSafeTime != nil {
+		c.EnableCheckFEDropInSafeTime = *m.EnableCheckFEDropInSafeTime
+	}
+	c.ArnID, c.ArnAK, c.ArnSK = m.ArnID, m.ArnAK, m.ArnSK
+	c.RevealSecretsInGetInstance = m.RevealSecretsInGetInstance
+	return c
 }

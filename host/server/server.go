@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -15,8 +16,10 @@ import (
 	"github.com/metahost/metahost/host/auth"
 	"github.com/metahost/metahost/host/httpapi"
 	"github.com/metahost/metahost/host/kv"
+	"github.com/metahost/metahost/host/meta"
 	"github.com/metahost/metahost/host/metrics"
 	"github.com/metahost/metahost/host/raftstore"
+	"github.com/metahost/metahost/host/secrets"
 )
 
 // Server is one running metahost node.
@@ -27,6 +30,7 @@ type Server struct {
 	http     *http.Server
 	listener net.Listener
 	served   chan error
+	lock     *dirLock
 }
 
 // identity is written into the data dir on first start so a data dir cannot
@@ -35,17 +39,50 @@ type identity struct {
 	NodeID uint64 `json:"node_id"`
 }
 
+// Option adjusts how a server starts.
+type Option func(*options)
+
+type options struct {
+	clock func() time.Time
+}
+
+// WithClock replaces the wall clock (tests use it to control the time
+// commands are stamped with and the time queries see).
+func WithClock(now func() time.Time) Option { return func(o *options) { o.clock = now } }
+
 // Start opens the store, starts the HTTP listener and, for an empty data dir
 // with cfg.Join, joins the cluster. It returns once the node serves.
-func Start(ctx context.Context, cfg Config, version string, logger hclog.Logger) (*Server, error) {
+func Start(ctx context.Context, cfg Config, version string, logger hclog.Logger, opts ...Option) (*Server, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("invalid configuration: %w", err)
 	}
+	lock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	started := false
+	defer func() {
+		if !started {
+			lock.release()
+		}
+	}()
 	if err := checkIdentity(cfg); err != nil {
 		return nil, err
 	}
 	if cfg.Token == DefaultToken {
 		logger.Warn("using Doris's default token greedisgood9999; set --token or METAHOST_TOKEN for anything but a local trial")
+	}
+	rootKey, err := loadRootKey(ctx, cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	keyring, err := secrets.New(rootKey)
+	if err != nil {
+		return nil, err
 	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
@@ -53,6 +90,8 @@ func Start(ctx context.Context, cfg Config, version string, logger hclog.Logger)
 	}
 	handlers := raftstore.Handlers{}
 	kv.Register(handlers)
+	metaSvc := meta.New(keyring, cfg.Meta.metaConfig())
+	metaSvc.Register(handlers)
 	store, err := raftstore.Open(raftstore.Config{
 		NodeID:            cfg.NodeID,
 		DataDir:           cfg.DataDir,
@@ -65,16 +104,20 @@ func Start(ctx context.Context, cfg Config, version string, logger hclog.Logger)
 		SnapshotThreshold: cfg.Raft.SnapshotThreshold,
 		TrailingLogs:      cfg.Raft.TrailingLogs,
 		HeartbeatTimeout:  cfg.Raft.HeartbeatTimeout.Duration,
+		Clock:             o.clock,
 	})
 	if err != nil {
 		ln.Close()
 		return nil, err
 	}
+	metaSvc.Attach(store)
 	tok := auth.NewToken(cfg.Token)
 	reg := metrics.New(store, version)
 	router := httpapi.NewRouter(httpapi.Deps{
 		Store:   store,
 		KV:      kv.New(store),
+		Meta:    metaSvc,
+		RootKey: func() []byte { return rootKey },
 		Metrics: reg,
 		Token:   tok,
 		Logger:  logger.Named("http"),
@@ -87,6 +130,7 @@ func Start(ctx context.Context, cfg Config, version string, logger hclog.Logger)
 		store:    store,
 		listener: ln,
 		served:   make(chan error, 1),
+		lock:     lock,
 		http: &http.Server{
 			Handler:           router,
 			ReadHeaderTimeout: 10 * time.Second,
@@ -109,6 +153,7 @@ func Start(ctx context.Context, cfg Config, version string, logger hclog.Logger)
 			return nil, err
 		}
 	}
+	started = true
 	logger.Info("metahost is serving", "node", cfg.NodeID, "http", ln.Addr().String(), "raft", cfg.RaftAddr, "data_dir", cfg.DataDir)
 	return s, nil
 }
@@ -139,8 +184,9 @@ func (s *Server) Close() error {
 	defer cancel()
 	herr := s.http.Shutdown(ctx)
 	serr := s.store.Close()
+	lerr := s.lock.release()
 	s.logger.Info("metahost stopped", "node", s.cfg.NodeID)
-	return errors.Join(herr, serr)
+	return errors.Join(herr, serr, lerr)
 }
 
 func checkIdentity(cfg Config) error {
@@ -164,5 +210,76 @@ func checkIdentity(cfg Config) error {
 		return os.WriteFile(path, b, 0o600)
 	default:
 		return fmt.Errorf("read %s: %w", path, err)
+	}
+}
+
+// loadRootKey returns the cluster's root key: from the configuration, else
+// from <data_dir>/root.key, else fetched from the member given by --join
+// (for a node joining with an empty data dir), else newly generated. A key
+// obtained any way but the configuration is saved into the data dir.
+func loadRootKey(ctx context.Context, cfg Config, logger hclog.Logger) ([]byte, error) {
+	if cfg.RootKey != "" {
+		return secrets.ParseKey(cfg.RootKey)
+	}
+	path := filepath.Join(cfg.DataDir, "root.key")
+	k, err := secrets.LoadFile(path)
+	if err == nil {
+		return k, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	if cfg.Join != "" {
+		k, err = fetchRootKey(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		logger.Info("fetched the cluster root key", "from", cfg.Join)
+	} else {
+		if k, err = secrets.GenerateKey(); err != nil {
+			return nil, err
+		}
+		logger.Info("generated a new root key for secrets at rest", "path", path)
+	}
+	return k, secrets.WriteFile(path, k)
+}
+
+// fetchRootKey asks a member for the root key, retrying while it is not
+// reachable yet.
+func fetchRootKey(ctx context.Context, cfg Config) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	client := &http.Client{Timeout: 10 * time.Second}
+	delay := 200 * time.Millisecond
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+cfg.Join+"/internal/v1/root-key", nil)
+		if err != nil {
+			return nil, fmt.Errorf("join address %q: %w", cfg.Join, err)
+		}
+		req.Header.Set(auth.HeaderToken, cfg.Token)
+		resp, err := client.Do(req)
+		if err == nil {
+			var body struct {
+				RootKey string `json:"root_key"`
+			}
+			derr := json.NewDecoder(io.LimitReader(resp.Body, 4096)).Decode(&body)
+			resp.Body.Close()
+			switch {
+			case resp.StatusCode == http.StatusOK && derr == nil:
+				return secrets.ParseKey(body.RootKey)
+			case resp.StatusCode == http.StatusUnauthorized:
+				return nil, fmt.Errorf("join via %s refused: wrong token", cfg.Join)
+			case resp.StatusCode < 500:
+				return nil, fmt.Errorf("fetch root key from %s: %s", cfg.Join, resp.Status)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("fetch root key from %s: %w", cfg.Join, ctx.Err())
+		case <-time.After(delay):
+		}
+		if delay < 2*time.Second {
+			delay *= 2
+		}
 	}
 }

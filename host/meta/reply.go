@@ -1,0 +1,15 @@
+package meta
+
+import "github.com/metahost/metahost/host/meta/dorispb"
+
+// Reply is the answer of a read handler of the "JR" kind: an error (nil
+// means OK) and the message printed as the envelope's "result" (nil: no
+// "result" member at all). Which result Doris prints on error differs per
+// route (get_instance prints {}, get_obj_store_info prints the status), so
+// the domain decides.
+type Reply struct {
+	// Err is the rejection; nil for OK.
+	Err *Error
+	// Result is printed as "result"; nil omits the member.
+	Result dorispb.Message
+}

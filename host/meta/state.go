@@ -1,0 +1,258 @@
+package meta
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/metahost/metahost/host/keys"
+	"github.com/metahost/metahost/host/meta/dorispb"
+)
+
+// Instance loads an instance. The second result is false when the instance
+// key does not exist.
+func (t *Tx) Instance(id string) (*dorispb.InstanceInfoPB, bool, *Error) {
+	v := t.data().Get(keys.InstanceKey(id))
+	if v == nil {
+		return nil, false, nil
+	}
+	inst := &dorispb.InstanceInfoPB{}
+	if err := dorispb.Unmarshal(v, inst); err != nil {
+		return nil, false, errorf(dorispb.MetaServiceCode_PROTOBUF_PARSE_ERR, "failed to parse InstanceInfoPB, instance_id=%s: %v", id, err)
+	}
+	return inst, true, nil
+}
+
+// InstanceExists reports whether the instance key exists (any status).
+func (t *Tx) InstanceExists(id string) bool {
+	return t.data().Get(keys.InstanceKey(id)) != nil
+}
+
+// PutInstance stores inst and brings the node index up to date. old is the
+// instance as it was before the operation (nil for a new instance).
+func (t *Tx) PutInstance(old, inst *dorispb.InstanceInfoPB) *Error {
+	if t.readOnly {
+		return errorf(dorispb.MetaServiceCode_UNDEFINED_ERR, "write in a read-only transaction")
+	}
+	id := inst.InstanceID.Get()
+	if err := t.data().Put(keys.InstanceKey(id), dorispb.MarshalJSON(inst)); err != nil {
+		return errorf(dorispb.MetaServiceCode_KV_TXN_COMMIT_ERR, "failed to put instance, instance_id=%s err=%v", id, err)
+	}
+	return t.refreshIndex(old, inst)
+}
+
+// IndexEntry is one node of the node index: which instance and cluster a
+// cloud_unique_id belongs to (Doris's ResourceManager::NodeInfo).
+type IndexEntry struct {
+	// Role is SQL_SERVER, COMPUTE_NODE or UNDEFINED.
+	Role string `json:"role"`
+	// InstanceID is the owning instance.
+	InstanceID string `json:"instance_id"`
+	// ClusterName and ClusterID identify the cluster.
+	ClusterName string `json:"cluster_name"`
+	ClusterID   string `json:"cluster_id"`
+	// NodeJSON is the NodeInfoPB as compact JSON.
+	NodeJSON json.RawMessage `json:"node"`
+}
+
+// Node decodes the entry's NodeInfoPB.
+func (e *IndexEntry) Node() *dorispb.NodeInfoPB {
+	n := &dorispb.NodeInfoPB{}
+	_ = dorispb.Unmarshal(e.NodeJSON, n)
+	return n
+}
+
+// Role names, as Doris's NodeInfo role.
+const (
+	RoleSQLServer   = "SQL_SERVER"
+	RoleComputeNode = "COMPUTE_NODE"
+	RoleUndefined   = "UNDEFINED"
+)
+
+// RoleOf returns the node role for a cluster type.
+func RoleOf(c *dorispb.ClusterPB) string {
+	if !c.Type.Has() {
+		return RoleUndefined
+	}
+	switch c.Type.Get() {
+	case dorispb.ClusterPB_SQL:
+		return RoleSQLServer
+	case dorispb.ClusterPB_COMPUTE:
+		return RoleComputeNode
+	}
+	return RoleUndefined
+}
+
+// indexKey is 0x01 "metahost" "node_index" <cuid> <instance_id>.
+func indexKey(cuid, instanceID string) []byte {
+	k := indexPrefix(cuid)
+	return keys.AppendBytes(k, instanceID)
+}
+
+func indexPrefix(cuid string) []byte {
+	k := keys.AppendBytes([]byte{keys.SpaceUser}, "metahost")
+	k = keys.AppendBytes(k, "node_index")
+	return keys.AppendBytes(k, cuid)
+}
+
+func entriesByCUID(inst *dorispb.InstanceInfoPB) map[string][]IndexEntry {
+	out := map[string][]IndexEntry{}
+	if inst == nil {
+		return out
+	}
+	for _, c := range inst.Clusters {
+		for _, n := range c.Nodes {
+			cuid := n.CloudUniqueID.Get()
+			out[cuid] = append(out[cuid], IndexEntry{
+				Role:        RoleOf(c),
+				InstanceID:  inst.InstanceID.Get(),
+				ClusterName: c.ClusterName.Get(),
+				ClusterID:   c.ClusterID.Get(),
+				NodeJSON:    dorispb.MarshalJSON(n),
+			})
+		}
+	}
+	return out
+}
+
+func (t *Tx) refreshIndex(old, inst *dorispb.InstanceInfoPB) *Error {
+	id := inst.InstanceID.Get()
+	b := t.data()
+	for cuid := range entriesByCUID(old) {
+		if err := b.Delete(indexKey(cuid, id)); err != nil {
+			return errorf(dorispb.MetaServiceCode_KV_TXN_COMMIT_ERR, "update node index: %v", err)
+		}
+	}
+	for cuid, entries := range entriesByCUID(inst) {
+		v, err := json.Marshal(entries)
+		if err != nil {
+			return errorf(dorispb.MetaServiceCode_PROTOBUF_SERIALIZE_ERR, "encode node index: %v", err)
+		}
+		if err := b.Put(indexKey(cuid, id), v); err != nil {
+			return errorf(dorispb.MetaServiceCode_KV_TXN_COMMIT_ERR, "update node index: %v", err)
+		}
+	}
+	return nil
+}
+
+// NodeIndex returns every index entry for a cloud_unique_id, across all
+// instances (any status), ordered by instance id.
+func (t *Tx) NodeIndex(cuid string) []IndexEntry {
+	var out []IndexEntry
+	p := indexPrefix(cuid)
+	c := t.data().Cursor()
+	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+		var entries []IndexEntry
+		if json.Unmarshal(v, &entries) == nil {
+			out = append(out, entries...)
+		}
+	}
+	return out
+}
+
+// ParseDegradedCUID splits a cloud_unique_id of the "degraded" form
+// 1:<instance_id>:<anything> as Doris does: split on ':' dropping empty
+// segments; valid with exactly three segments whose first is atoi()==1.
+func ParseDegradedCUID(cuid string) (instanceID string, ok bool) {
+	var segs []string
+	for _, s := range strings.Split(cuid, ":") {
+		if s != "" {
+			segs = append(segs, s)
+		}
+	}
+	if len(segs) != 3 || atoi(segs[0]) != 1 {
+		return "", false
+	}
+	return segs[1], true
+}
+
+// atoi is C's atoi: optional leading whitespace and sign, then the longest
+// run of digits; anything else yields 0.
+func atoi(s string) int64 {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')) {
+		i++
+	}
+	neg := false
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-'
+		i++
+	}
+	var n int64
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		n = n*10 + int64(s[i]-'0')
+		if n > 1<<40 {
+			break
+		}
+	}
+	if neg {
+		return -n
+	}
+	return n
+}
+
+// ResolveInstanceID maps a cloud_unique_id to its instance (Doris
+// get_instance_id, spec §3.3): the node index first (the last entry wins),
+// then the degraded format (checked against existing instances when
+// EnableCheckInstanceID). It returns "" when neither works.
+func (t *Tx) ResolveInstanceID(cuid string) string {
+	if entries := t.NodeIndex(cuid); len(entries) > 0 {
+		return entries[len(entries)-1].InstanceID
+	}
+	id, ok := ParseDegradedCUID(cuid)
+	if !ok {
+		return ""
+	}
+	if t.Config().EnableCheckInstanceID && !t.InstanceExists(id) {
+		return ""
+	}
+	return id
+}
+
+// Instances calls fn for every stored instance in id order until fn returns
+// false.
+func (t *Tx) Instances(fn func(*dorispb.InstanceInfoPB) bool) *Error {
+	p := keys.InstanceKeyPrefix()
+	c := t.data().Cursor()
+	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+		inst := &dorispb.InstanceInfoPB{}
+		if err := dorispb.Unmarshal(v, inst); err != nil {
+			return errorf(dorispb.MetaServiceCode_PROTOBUF_PARSE_ERR, "failed to parse InstanceInfoPB: %v", err)
+		}
+		if !fn(inst) {
+			break
+		}
+	}
+	return nil
+}
+
+// Raw returns the stored value of a key (for the get_value tool).
+func (t *Tx) Raw(key []byte) []byte { return t.data().Get(key) }
+
+// PutRaw stores a value under key.
+func (t *Tx) PutRaw(key, value []byte) *Error {
+	if t.readOnly {
+		return errorf(dorispb.MetaServiceCode_UNDEFINED_ERR, "write in a read-only transaction")
+	}
+	if err := t.data().Put(key, value); err != nil {
+		return errorf(dorispb.MetaServiceCode_KV_TXN_COMMIT_ERR, "put %x: %v", key, err)
+	}
+	return nil
+}
+
+// DeleteRaw removes key.
+func (t *Tx) DeleteRaw(key []byte) *Error {
+	if t.readOnly {
+		return errorf(dorispb.MetaServiceCode_UNDEFINED_ERR, "write in a read-only transaction")
+	}
+	if err := t.data().Delete(key); err != nil {
+		return errorf(dorispb.MetaServiceCode_KV_TXN_COMMIT_ERR, "delete %x: %v", key, err)
+	}
+	return nil
+}
+
+// notFound formats Doris's "err=KeyNotFound" messages.
+func keyNotFound(format string, args ...any) string {
+	return fmt.Sprintf(format, args...) + " err=KeyNotFound"
+}
