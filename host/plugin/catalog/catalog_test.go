@@ -136,7 +136,10 @@ func TestRejectionsLeaveTheCatalogUnchanged(t *testing.T) {
 			_, err := s.Register(ctx, Registration{Name: "p", Kind: KindProvider, Runtime: RuntimeProcess, Version: "1", SHA256: SHA256Hex(nil), Path: "bin/p"})
 			return err
 		}, raftstore.CodeInvalid, "must be absolute"},
-		{"immutable version", func() error { _, err := s.Register(ctx, wasmReg("naming", KindValidator, "1", []byte("changed"))); return err }, CodeConflict, "versions are immutable"},
+		{"immutable version", func() error {
+			_, err := s.Register(ctx, wasmReg("naming", KindValidator, "1", []byte("changed")))
+			return err
+		}, CodeConflict, "versions are immutable"},
 		{"kind change", func() error { _, err := s.Register(ctx, wasmReg("naming", KindPolicy, "2", []byte("v2"))); return err }, CodeConflict, "cannot be a wasm policy"},
 		{"activate unknown version", func() error { _, err := s.Activate(ctx, "naming", "9"); return err }, raftstore.CodeNotFound, "no version"},
 		{"enable unknown plugin", func() error { _, err := s.SetEnabled(ctx, "nope", true); return err }, raftstore.CodeNotFound, "not registered"},
