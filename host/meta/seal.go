@@ -16,10 +16,12 @@ const (
 // SealRequest encrypts, in place, every credential a request carries (ak
 // and sk of obj infos and vaults, RAM users, bucket users, IAM). It runs on
 // the node that received the request, before the request is replicated, so
-// plaintext never reaches the raft log.
+// plaintext never reaches the raft log. Every non-empty value is sealed,
+// even one that already looks sealed: a client must not be able to plant a
+// value that the service would later try (and fail) to decrypt.
 func SealRequest(k *secrets.Keyring, req dorispb.Message) {
 	walkSecrets(req, func(s *dorispb.Opt[string]) {
-		if v, ok := s.Value(); ok && v != "" && !secrets.IsSealed(v) {
+		if v, ok := s.Value(); ok && v != "" {
 			s.Set(k.Seal(v))
 		}
 	})
