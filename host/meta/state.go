@@ -119,21 +119,48 @@ func entriesByCUID(inst *dorispb.InstanceInfoPB) map[string][]IndexEntry {
 func (t *Tx) refreshIndex(old, inst *dorispb.InstanceInfoPB) *Error {
 	id := inst.InstanceID.Get()
 	b := t.data()
-	for cuid := range entriesByCUID(old) {
-		if err := b.Delete(indexKey(cuid, id)); err != nil {
-			return errorf(dorispb.MetaServiceCode_KV_TXN_COMMIT_ERR, "update node index: %v", err)
+	before, err := encodedEntries(old)
+	if err != nil {
+		return err
+	}
+	after, err := encodedEntries(inst)
+	if err != nil {
+		return err
+	}
+	// Only the cloud_unique_ids whose entries changed are written: an
+	// instance with many nodes would otherwise rewrite its whole index on
+	// every node added.
+	for cuid := range before {
+		if _, ok := after[cuid]; !ok {
+			if err := b.Delete(indexKey(cuid, id)); err != nil {
+				return errorf(dorispb.MetaServiceCode_KV_TXN_COMMIT_ERR, "update node index: %v", err)
+			}
 		}
 	}
-	for cuid, entries := range entriesByCUID(inst) {
-		v, err := json.Marshal(entries)
-		if err != nil {
-			return errorf(dorispb.MetaServiceCode_PROTOBUF_SERIALIZE_ERR, "encode node index: %v", err)
+	for cuid, v := range after {
+		if prev, ok := before[cuid]; ok && bytes.Equal(prev, v) {
+			continue
 		}
 		if err := b.Put(indexKey(cuid, id), v); err != nil {
 			return errorf(dorispb.MetaServiceCode_KV_TXN_COMMIT_ERR, "update node index: %v", err)
 		}
 	}
 	return nil
+}
+
+// encodedEntries returns the stored form of each cloud_unique_id's index
+// entries for inst.
+func encodedEntries(inst *dorispb.InstanceInfoPB) (map[string][]byte, *Error) {
+	byCUID := entriesByCUID(inst)
+	out := make(map[string][]byte, len(byCUID))
+	for cuid, entries := range byCUID {
+		v, err := json.Marshal(entries)
+		if err != nil {
+			return nil, errorf(dorispb.MetaServiceCode_PROTOBUF_SERIALIZE_ERR, "encode node index: %v", err)
+		}
+		out[cuid] = v
+	}
+	return out, nil
 }
 
 // NodeIndex returns every index entry for a cloud_unique_id, across all
