@@ -13,12 +13,21 @@ LDFLAGS  := -X main.version=$(VERSION)
 PKGS     := ./...
 TESTFLAGS ?= -race -count=1 -timeout 25m
 
-.PHONY: all build run test vet fmt-check unit bench fuzz clean
+.PHONY: all build plugins run test vet fmt-check unit bench fuzz clean
 
 all: build
 
-build:
+build: plugins
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/metahost ./cmd/metahost
+
+# The first-party wasm plugins (compaction policies): plugins/NAME -> bin/plugins/NAME.wasm.
+PLUGINS := $(patsubst plugins/%/,%,$(wildcard plugins/*/))
+plugins:
+	@mkdir -p $(BIN)/plugins
+	@for p in $(PLUGINS); do \
+	  echo "wasm  $(BIN)/plugins/$$p.wasm"; \
+	  GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 $(GO) build -buildmode=c-shared -trimpath -o $(BIN)/plugins/$$p.wasm ./plugins/$$p || exit 1; \
+	done
 
 run: build
 	./$(BIN)/metahost serve

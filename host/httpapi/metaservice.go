@@ -14,6 +14,7 @@ import (
 	"github.com/metahost/metahost/host/meta"
 	"github.com/metahost/metahost/host/meta/dorispb"
 	"github.com/metahost/metahost/host/raftstore"
+	"github.com/metahost/metahost/host/tablet"
 )
 
 // maxMetaServiceBody caps a Doris meta-service request body. Real requests
@@ -50,6 +51,8 @@ type msCall struct {
 	body  []byte
 	svc   *meta.Service
 	opts  raftstore.ReadOptions
+	// tablet serves the tablet, txn and job routes (brpc.go).
+	tablet *tablet.Service
 }
 
 func mountMetaService(r chi.Router, d Deps) {
@@ -132,7 +135,7 @@ func serveMetaService(w http.ResponseWriter, r *http.Request, d Deps, routes map
 		writeEnvelope(w, dorispb.MetaServiceCode_INVALID_ARGUMENT, "parse http request '"+route+"': request body exceeds 1048576 bytes", nil, false)
 		return
 	}
-	rt.handler(&msCall{w: w, r: r, route: route, op: op, query: query, body: body, svc: d.Meta, opts: readOptions(r)})
+	rt.handler(&msCall{w: w, r: r, route: route, op: op, query: query, body: body, svc: d.Meta, opts: readOptions(r), tablet: d.Tablet})
 }
 
 // writeMS writes a meta-service body followed by the framework's "\n".
@@ -316,6 +319,9 @@ func metaServiceRoutes() map[string]msRoute {
 	add(func(c *msCall) {
 		c.fail(&meta.Error{Code: dorispb.MetaServiceCode_INVALID_ARGUMENT, Msg: "this method only support fdb txn kv"})
 	}, true, "show_meta_ranges")
+	add(tabletStatsRoute, true, "get_tablet_stats")
+	add(abortTxnRoute, true, "abort_txn")
+	add(abortTabletJobRoute, true, "abort_tablet_job")
 
 	add(func(c *msCall) {
 		var hb meta.Heartbeat

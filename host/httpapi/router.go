@@ -18,6 +18,8 @@ import (
 	"github.com/metahost/metahost/host/metrics"
 	"github.com/metahost/metahost/host/raftstore"
 	"github.com/metahost/metahost/host/secrets"
+	"github.com/metahost/metahost/host/tablet"
+	tsdbstore "github.com/metahost/metahost/host/tsdb/store"
 )
 
 // Deps is what the surfaces need.
@@ -28,8 +30,16 @@ type Deps struct {
 	KV *kv.Service
 	// Meta is the Doris meta-service domain.
 	Meta *meta.Service
+	// Tablet is the tablet, rowset, txn and compaction-job service.
+	Tablet *tablet.Service
+	// TSDB is the OpenTSDB last-point service (nil: /api/ not served).
+	TSDB *tsdbstore.Service
+	// TSDBOpt configures the OpenTSDB surface.
+	TSDBOpt TSDBOptions
 	// RootKey returns the cluster's root key, handed to joining nodes.
 	RootKey func() []byte
+	// Plugins serves /v1/plugins (nil: not mounted).
+	Plugins *PluginDeps
 	// Metrics is the node's registry.
 	Metrics *metrics.Registry
 	// Token guards mutating and data calls.
@@ -58,13 +68,22 @@ func NewRouter(d Deps) http.Handler {
 		mountAdmin(r, d)
 	})
 	r.Group(func(r chi.Router) {
+		r.Use(instrument("plugins", d))
+		mountPlugins(r, d)
+	})
+	r.Group(func(r chi.Router) {
 		r.Use(instrument("kv", d))
 		mountKV(r, d)
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(instrument("metaservice", d))
 		mountMetaService(r, d)
+		mountBRPC(r, d)
 		r.Get("/rest/v2/manager/cluster/cluster_info/cloud_cluster_status", cloudClusterStatus(d))
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(instrument("tsdb", d))
+		mountTSDB(r, d)
 	})
 	r.With(requireToken(d.Token)).Get("/internal/v1/root-key", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"root_key": secrets.FormatKey(d.RootKey())})
@@ -187,7 +206,7 @@ func writeStoreError(w http.ResponseWriter, err error) {
 		status = http.StatusBadRequest
 	case raftstore.CodeNotFound:
 		status = http.StatusNotFound
-	case "ALREADY_EXISTS":
+	case "ALREADY_EXISTS", "CONFLICT":
 		status = http.StatusConflict
 	case raftstore.CodeNotLeader:
 		status = http.StatusMisdirectedRequest

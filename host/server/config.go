@@ -14,6 +14,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/metahost/metahost/host/meta"
 	"github.com/metahost/metahost/host/secrets"
+	tsdbstore "github.com/metahost/metahost/host/tsdb/store"
 )
 
 // Config is a node's configuration. Every field can be set in a TOML file
@@ -54,6 +55,8 @@ type Config struct {
 	Raft RaftConfig `toml:"raft" json:"raft"`
 	// Meta holds the Doris meta-service switches.
 	Meta MetaConfig `toml:"meta" json:"meta"`
+	// TSDB configures the OpenTSDB-compatible last-point API.
+	TSDB TSDBConfig `toml:"tsdb" json:"tsdb"`
 }
 
 // MetaConfig holds the Doris meta-service switches (config.h names).
@@ -187,6 +190,7 @@ func (c *Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("log_level %q: want trace, debug, info, warn or error", c.LogLevel))
 	}
+	errs = append(errs, c.TSDB.validate()...)
 	return errors.Join(errs...)
 }
 
@@ -217,5 +221,85 @@ func (m MetaConfig) metaConfig() meta.Config {
 	}
 	c.ArnID, c.ArnAK, c.ArnSK = m.ArnID, m.ArnAK, m.ArnSK
 	c.RevealSecretsInGetInstance = m.RevealSecretsInGetInstance
+	return c
+}
+
+// TSDBConfig configures the OpenTSDB-compatible last-point API (/api/put,
+// /api/query/last). Unset switches take metahost's defaults (spec §7).
+type TSDBConfig struct {
+	// AutoCreateMetrics assigns UIDs to new metrics on put (default true;
+	// OpenTSDB's tsd.core.auto_create_metrics defaults to false).
+	AutoCreateMetrics *bool `toml:"auto_create_metrics" json:"auto_create_metrics,omitempty"`
+	// AutoCreateTagks and AutoCreateTagvs do the same for tag names and
+	// values (default true).
+	AutoCreateTagks *bool `toml:"auto_create_tagks" json:"auto_create_tagks,omitempty"`
+	AutoCreateTagvs *bool `toml:"auto_create_tagvs" json:"auto_create_tagvs,omitempty"`
+	// MetaTracking records each series' last write time, used by
+	// /api/query/last without back_scan (default true).
+	MetaTracking *bool `toml:"meta_tracking" json:"meta_tracking,omitempty"`
+	// MaxTags is tsd.storage.max_tags (0: 8).
+	MaxTags int `toml:"max_tags" json:"max_tags,omitempty"`
+	// AllowSpecialChars lists extra characters allowed in names.
+	AllowSpecialChars string `toml:"allow_specialchars" json:"allow_specialchars,omitempty"`
+	// Retention deletes hour rows older than this age in the background
+	// ("0s", the default: keep everything). The last point of each series
+	// stays answerable by the counter method.
+	Retention Duration `toml:"retention" json:"retention"`
+	// RetentionInterval is how often the leader runs retention (0: 1m).
+	RetentionInterval Duration `toml:"retention_interval" json:"retention_interval"`
+	// ListenAddr is an extra listener serving only /api/, for drop-in use on
+	// OpenTSDB's port, e.g. "127.0.0.1:4242" (default: none).
+	ListenAddr string `toml:"listen_addr" json:"listen_addr,omitempty"`
+	// RequireToken makes /api/ calls present the shared token (default
+	// false: OpenTSDB has no authentication).
+	RequireToken bool `toml:"require_token" json:"require_token"`
+	// MaxBodyBytes bounds a request body (0: 64 MiB).
+	MaxBodyBytes int64 `toml:"max_body_bytes" json:"max_body_bytes,omitempty"`
+}
+
+func (t TSDBConfig) validate() []error {
+	var errs []error
+	if t.MaxTags < 0 {
+		errs = append(errs, errors.New("tsdb.max_tags must not be negative"))
+	}
+	if t.Retention.Duration < 0 || t.RetentionInterval.Duration < 0 {
+		errs = append(errs, errors.New("tsdb.retention and tsdb.retention_interval must not be negative"))
+	}
+	if t.Retention.Duration > 0 && t.Retention.Duration < time.Hour {
+		errs = append(errs, errors.New("tsdb.retention must be at least 1h (rows are hours)"))
+	}
+	if t.MaxBodyBytes < 0 {
+		errs = append(errs, errors.New("tsdb.max_body_bytes must not be negative"))
+	}
+	if t.ListenAddr != "" {
+		if err := checkAddr(t.ListenAddr, true); err != nil {
+			errs = append(errs, fmt.Errorf("tsdb.listen_addr %q: %w", t.ListenAddr, err))
+		}
+	}
+	return errs
+}
+
+// storeConfig converts the section into the store's configuration.
+func (t TSDBConfig) storeConfig() tsdbstore.Config {
+	c := tsdbstore.DefaultConfig()
+	for _, b := range []struct {
+		v   *bool
+		dst *bool
+	}{
+		{t.AutoCreateMetrics, &c.AutoCreateMetrics},
+		{t.AutoCreateTagks, &c.AutoCreateTagks},
+		{t.AutoCreateTagvs, &c.AutoCreateTagvs},
+		{t.MetaTracking, &c.MetaTracking},
+	} {
+		if b.v != nil {
+			*b.dst = *b.v
+		}
+	}
+	if t.MaxTags > 0 {
+		c.MaxTags = t.MaxTags
+	}
+	c.AllowSpecialChars = t.AllowSpecialChars
+	c.Retention = t.Retention.Duration
+	c.RetentionInterval = t.RetentionInterval.Duration
 	return c
 }

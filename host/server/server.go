@@ -18,8 +18,12 @@ import (
 	"github.com/metahost/metahost/host/kv"
 	"github.com/metahost/metahost/host/meta"
 	"github.com/metahost/metahost/host/metrics"
+	"github.com/metahost/metahost/host/plugin/catalog"
+	"github.com/metahost/metahost/host/plugin/manager"
 	"github.com/metahost/metahost/host/raftstore"
 	"github.com/metahost/metahost/host/secrets"
+	"github.com/metahost/metahost/host/tablet"
+	tsdbstore "github.com/metahost/metahost/host/tsdb/store"
 )
 
 // Server is one running metahost node.
@@ -31,6 +35,11 @@ type Server struct {
 	listener net.Listener
 	served   chan error
 	lock     *dirLock
+	plugins  *manager.Manager
+	// tsdbAddr is the optional extra OpenTSDB listener; tsdbStop stops it
+	// and the retention loop.
+	tsdbAddr string
+	tsdbStop func(context.Context) error
 }
 
 // identity is written into the data dir on first start so a data dir cannot
@@ -90,8 +99,13 @@ func Start(ctx context.Context, cfg Config, version string, logger hclog.Logger,
 	}
 	handlers := raftstore.Handlers{}
 	kv.Register(handlers)
+	catalog.Register(handlers)
 	metaSvc := meta.New(keyring, cfg.Meta.metaConfig())
 	metaSvc.Register(handlers)
+	tabletSvc := tablet.New(metaSvc.Config())
+	tabletSvc.Register(handlers)
+	tsdbSvc := tsdbstore.New(cfg.TSDB.storeConfig(), logger.Named("tsdb"))
+	tsdbSvc.Register(handlers)
 	store, err := raftstore.Open(raftstore.Config{
 		NodeID:            cfg.NodeID,
 		DataDir:           cfg.DataDir,
@@ -111,12 +125,26 @@ func Start(ctx context.Context, cfg Config, version string, logger hclog.Logger,
 		return nil, err
 	}
 	metaSvc.Attach(store)
+	pluginDeps, pluginMgr, err := startPlugins(cfg, store, logger.Named("plugins"))
+	if err != nil {
+		store.Close()
+		ln.Close()
+		return nil, err
+	}
+	metaSvc.AddValidator(metaValidators{mgr: pluginMgr})
+	tabletSvc.Attach(store)
+	tsdbSvc.Attach(store)
+	tsdbOpts := httpapi.TSDBOptions{RequireToken: cfg.TSDB.RequireToken, MaxBody: cfg.TSDB.MaxBodyBytes}
 	tok := auth.NewToken(cfg.Token)
 	reg := metrics.New(store, version)
 	router := httpapi.NewRouter(httpapi.Deps{
 		Store:   store,
 		KV:      kv.New(store),
 		Meta:    metaSvc,
+		Plugins: pluginDeps,
+		Tablet:  tabletSvc,
+		TSDB:    tsdbSvc,
+		TSDBOpt: tsdbOpts,
 		RootKey: func() []byte { return rootKey },
 		Metrics: reg,
 		Token:   tok,
@@ -131,6 +159,7 @@ func Start(ctx context.Context, cfg Config, version string, logger hclog.Logger,
 		listener: ln,
 		served:   make(chan error, 1),
 		lock:     lock,
+		plugins:  pluginMgr,
 		http: &http.Server{
 			Handler:           router,
 			ReadHeaderTimeout: 10 * time.Second,
@@ -139,6 +168,10 @@ func Start(ctx context.Context, cfg Config, version string, logger hclog.Logger,
 		},
 	}
 	go func() { s.served <- s.http.Serve(ln) }()
+	if s.tsdbAddr, s.tsdbStop, err = startTSDB(cfg, tsdbSvc, httpapi.NewTSDBHandler(tsdbSvc, tok, tsdbOpts, version, logger.Named("tsdb"))); err != nil {
+		s.Close()
+		return nil, err
+	}
 
 	if !store.HasState() {
 		if cfg.Join == "" {
@@ -157,6 +190,27 @@ func Start(ctx context.Context, cfg Config, version string, logger hclog.Logger,
 	logger.Info("metahost is serving", "node", cfg.NodeID, "http", ln.Addr().String(), "raft", cfg.RaftAddr, "data_dir", cfg.DataDir)
 	return s, nil
 }
+
+// startTSDB starts the last-point retention loop and, when configured, the
+// extra OpenTSDB listener; the returned function stops both.
+func startTSDB(cfg Config, svc *tsdbstore.Service, h http.Handler) (string, func(context.Context) error, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); svc.Run(ctx) }()
+	stopLoop := func() { cancel(); <-done }
+	if cfg.TSDB.ListenAddr == "" {
+		return "", func(context.Context) error { stopLoop(); return nil }, nil
+	}
+	addr, shutdown, err := httpapi.ServeTSDB(cfg.TSDB.ListenAddr, h, hclog.NewNullLogger())
+	if err != nil {
+		stopLoop()
+		return "", nil, err
+	}
+	return addr, func(ctx context.Context) error { stopLoop(); return shutdown(ctx) }, nil
+}
+
+// TSDBAddr returns the address of the extra OpenTSDB listener ("" if none).
+func (s *Server) TSDBAddr() string { return s.tsdbAddr }
 
 // Addr returns the address the HTTP listener is bound to.
 func (s *Server) Addr() string { return s.listener.Addr().String() }
@@ -183,10 +237,14 @@ func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	herr := s.http.Shutdown(ctx)
+	if s.tsdbStop != nil {
+		herr = errors.Join(herr, s.tsdbStop(ctx))
+	}
+	perr := s.plugins.Close(ctx)
 	serr := s.store.Close()
 	lerr := s.lock.release()
 	s.logger.Info("metahost stopped", "node", s.cfg.NodeID)
-	return errors.Join(herr, serr, lerr)
+	return errors.Join(herr, perr, serr, lerr)
 }
 
 func checkIdentity(cfg Config) error {

@@ -2,8 +2,8 @@ package policy
 
 import (
 	"errors"
-	"fmt"
 	"math"
+	"strconv"
 )
 
 // MB is one mebibyte, the unit of every *_mbytes setting.
@@ -207,11 +207,31 @@ func (c *Config) Validate() error {
 	}
 	for _, ch := range checks {
 		if !ch.ok {
-			return fmt.Errorf("%w: %s = %v", ErrInvalidConfig, ch.name, ch.val)
+			return &configError{name: ch.name, val: ch.val}
 		}
 	}
 	return nil
 }
+
+// configError is what Validate returns; it is built without fmt so that wasm guests linking this
+// package stay free of reflection.
+type configError struct {
+	name string
+	val  any
+}
+
+func (e *configError) Error() string {
+	v := "?"
+	switch x := e.val.(type) {
+	case int64:
+		v = strconv.FormatInt(x, 10)
+	case float64:
+		v = strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return ErrInvalidConfig.Error() + ": " + e.name + " = " + v
+}
+
+func (e *configError) Unwrap() error { return ErrInvalidConfig }
 
 func isFiniteNonNegative(f float64) bool { return f >= 0 && !math.IsInf(f, 0) && !math.IsNaN(f) }
 

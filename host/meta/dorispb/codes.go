@@ -37,3 +37,20 @@ func HTTPStatusMaster(code MetaServiceCode) (status int, category string) {
 	}
 	return HTTPStatus(code)
 }
+
+// MetaServiceCodeByName returns the code with this enum name (e.g.
+// "INVALID_ARGUMENT", "CLUSTER_NOT_FOUND"). The reply categories that are
+// not enum names map to a code of that category: "NOT_FOUND" to
+// CLUSTER_NOT_FOUND and "INTERNAL_ERROR" to UNDEFINED_ERR.
+func MetaServiceCodeByName(name string) (MetaServiceCode, bool) {
+	if n, ok := metaServiceCodeDesc.byName(name); ok {
+		return MetaServiceCode(n), true
+	}
+	switch name {
+	case "NOT_FOUND":
+		return MetaServiceCode_CLUSTER_NOT_FOUND, true
+	case "INTERNAL_ERROR":
+		return MetaServiceCode_UNDEFINED_ERR, true
+	}
+	return 0, false
+}

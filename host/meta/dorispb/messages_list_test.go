@@ -75,5 +75,16 @@ func allMessages() []Message {
 		new(CommitTxnResponse),
 		new(AbortTxnRequest),
 		new(AbortTxnResponse),
+		new(TabletMetaCloudPB),
+		new(CreateTabletsRequest),
+		new(CreateTabletsResponse),
+		new(GetTabletRequest),
+		new(GetTabletResponse),
+		new(GetTxnRequest),
+		new(GetTxnResponse),
+		new(CreateRowsetRequest),
+		new(CreateRowsetResponse),
+		new(GetRowsetRequest),
+		new(GetRowsetResponse),
 	}
 }

@@ -51,6 +51,9 @@ const (
 // MaxModuleSize bounds an uploaded wasm module.
 const MaxModuleSize = 32 << 20
 
+// MaxConfigSize bounds a plugin's configuration.
+const MaxConfigSize = 64 << 10
+
 // DefaultTable is the table id of the default policy binding: tables with
 // no binding of their own use it.
 const DefaultTable = 0
@@ -84,8 +87,8 @@ type Entry struct {
 	// Enabled plugins run; a disabled plugin's calls fail (validator
 	// bindings then apply their on_error rule).
 	Enabled bool `json:"enabled"`
-	// Config is handed to the plugin.
-	Config json.RawMessage `json:"config,omitempty"`
+	// Config is handed to the plugin as is (its format is the plugin's).
+	Config string `json:"config,omitempty"`
 	// Args and Env are a process plugin's extra arguments and environment.
 	Args []string `json:"args,omitempty"`
 	Env  []string `json:"env,omitempty"`
@@ -178,17 +181,17 @@ const CodeConflict = "CONFLICT"
 
 // Registration is a request to register a version of a plugin.
 type Registration struct {
-	Name          string          `json:"name"`
-	Kind          string          `json:"kind"`
-	Runtime       string          `json:"runtime"`
-	Version       string          `json:"version"`
-	SHA256        string          `json:"sha256"`
-	Path          string          `json:"path,omitempty"`
-	Module        []byte          `json:"module,omitempty"`
-	Config        json.RawMessage `json:"config,omitempty"`
-	Args          []string        `json:"args,omitempty"`
-	Env           []string        `json:"env,omitempty"`
-	CallTimeoutMS int64           `json:"call_timeout_ms,omitempty"`
+	Name          string   `json:"name"`
+	Kind          string   `json:"kind"`
+	Runtime       string   `json:"runtime"`
+	Version       string   `json:"version"`
+	SHA256        string   `json:"sha256"`
+	Path          string   `json:"path,omitempty"`
+	Module        []byte   `json:"module,omitempty"`
+	Config        string   `json:"config,omitempty"`
+	Args          []string `json:"args,omitempty"`
+	Env           []string `json:"env,omitempty"`
+	CallTimeoutMS int64    `json:"call_timeout_ms,omitempty"`
 }
 
 // Check validates a registration on its own (no state needed), including
@@ -209,8 +212,8 @@ func (r *Registration) Check() error {
 		return invalid("sha256 %q: want 64 lower-case hex digits", r.SHA256)
 	case r.CallTimeoutMS < 0:
 		return invalid("call_timeout_ms must not be negative")
-	case len(r.Config) > 0 && !json.Valid(r.Config):
-		return invalid("config is not valid JSON")
+	case len(r.Config) > MaxConfigSize:
+		return invalid("config is %d bytes, more than %d", len(r.Config), MaxConfigSize)
 	}
 	switch r.Runtime {
 	case RuntimeWasm:

@@ -75,12 +75,19 @@ func TestRegisterVersionsAndSwap(t *testing.T) {
 	if err != nil || e.Active != "1.0.0" || len(e.Versions) != 2 {
 		t.Fatalf("re-register v1: %+v %v", e, err)
 	}
+	// New settings for the same bytes make nodes load afresh.
+	r := wasmReg("size_based", KindPolicy, "1.0.0", []byte("module-v1"))
+	r.Config = "max_rowsets=100"
+	e, err = s.Register(ctx, r)
+	if err != nil || e.Generation != 1 || e.Config != "max_rowsets=100" {
+		t.Fatalf("new config: %+v %v", e, err)
+	}
 	e, err = s.Activate(ctx, "size_based", "1.1.0")
 	if err != nil || e.Active != "1.1.0" {
 		t.Fatalf("activate: %+v %v", e, err)
 	}
 	e, err = s.Reload(ctx, "size_based")
-	if err != nil || e.Generation != 1 {
+	if err != nil || e.Generation != 2 {
 		t.Fatalf("reload: %+v %v", e, err)
 	}
 	e, err = s.SetEnabled(ctx, "size_based", false)
@@ -89,7 +96,7 @@ func TestRegisterVersionsAndSwap(t *testing.T) {
 	}
 	err = s.View(ctx, raftstore.ReadOptions{}, func(r Reader) error {
 		got, ok := r.Entry("size_based")
-		if !ok || got.Active != "1.1.0" || got.Enabled || got.Generation != 1 {
+		if !ok || got.Active != "1.1.0" || got.Enabled || got.Generation != 2 {
 			t.Errorf("stored entry %+v", got)
 		}
 		v, _ := got.ActiveVersion()
@@ -131,7 +138,12 @@ func TestRejectionsLeaveTheCatalogUnchanged(t *testing.T) {
 		{"sha256 mismatch", func() error { r := good; r.Module = []byte("other"); _, err := s.Register(ctx, r); return err }, raftstore.CodeInvalid, "not the pinned"},
 		{"malformed sha256", func() error { r := good; r.SHA256 = "zz"; _, err := s.Register(ctx, r); return err }, raftstore.CodeInvalid, "64 lower-case hex"},
 		{"no module", func() error { r := good; r.Module = nil; _, err := s.Register(ctx, r); return err }, raftstore.CodeInvalid, "module bytes"},
-		{"bad config", func() error { r := good; r.Config = []byte("{"); _, err := s.Register(ctx, r); return err }, raftstore.CodeInvalid, "config"},
+		{"oversized config", func() error {
+			r := good
+			r.Config = strings.Repeat("x", MaxConfigSize+1)
+			_, err := s.Register(ctx, r)
+			return err
+		}, raftstore.CodeInvalid, "config is"},
 		{"relative process path", func() error {
 			_, err := s.Register(ctx, Registration{Name: "p", Kind: KindProvider, Runtime: RuntimeProcess, Version: "1", SHA256: SHA256Hex(nil), Path: "bin/p"})
 			return err

@@ -128,6 +128,10 @@ func applyRegister(a *raftstore.Apply, r *Registration) (any, error) {
 			return nil, err
 		}
 	}
+	if exists && (e.Config != r.Config || !slices.Equal(e.Args, r.Args) || !slices.Equal(e.Env, r.Env) || e.CallTimeoutMS != r.CallTimeoutMS) {
+		// Same bytes, new settings: nodes must load afresh.
+		e.Generation++
+	}
 	e.Active = r.Version
 	e.Config, e.Args, e.Env, e.CallTimeoutMS = r.Config, r.Args, r.Env, r.CallTimeoutMS
 	if err := putEntry(a, &e); err != nil {

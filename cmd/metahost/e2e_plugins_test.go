@@ -1,0 +1,119 @@
+package main
+
+// End-to-end test of the plugin host on a 3-node cluster of real
+// processes: a wasm validator registered through one node, bound to
+// create_instance, then swapped for a new version under a stream of
+// requests to every node. No request of the stream may fail, and once the
+// swap is acknowledged every node answers with the new version.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/metahost/metahost/host/testcluster"
+	"github.com/metahost/metahost/sdk/plugintest"
+)
+
+const namingValidator = "github.com/metahost/metahost/examples/validator-instance-naming"
+
+func TestE2EValidatorHotSwap(t *testing.T) {
+	ctx := e2eContext(t)
+	wasm := plugintest.Build(t, namingValidator)
+	sha := plugintest.SHA256(wasm)
+	c := testcluster.Start(t, 3, testcluster.Options{})
+	nodes := c.Nodes()
+
+	register := func(n *testcluster.Node, version, config string) {
+		t.Helper()
+		q := url.Values{"kind": {"validator"}, "version": {version}, "sha256": {sha}, "config": {config}}
+		status, body, err := n.Do(ctx, http.MethodPut, "/v1/plugins/naming?"+q.Encode(), wasm, nil)
+		if err != nil || status != http.StatusOK {
+			t.Fatalf("register %s through node %d: %d %s %v", version, n.ID, status, body, err)
+		}
+	}
+	createInstance := func(ctx context.Context, n *testcluster.Node, team, id string) (int, string, error) {
+		body := fmt.Sprintf(`{"instance_id":%q,"name":"n","user_id":"u","vault":{"hdfs_info":{"build_conf":{"fs_name":"hdfs://127.0.0.1:8020","user":"hadoop"},"prefix":"%s/data"}}}`, id, team)
+		status, out, err := n.Do(ctx, http.MethodPost, "/MetaService/http/create_instance?token="+c.Token(), []byte(body), testcluster.NoToken())
+		return status, string(out), err
+	}
+
+	register(nodes[1], "1.0.0", "analytics")
+	status, body, err := nodes[2].Do(ctx, http.MethodPost, "/v1/plugins/naming/bind", []byte(`{"operation":"create_instance"}`), nil)
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("bind: %d %s %v", status, body, err)
+	}
+	for _, n := range nodes {
+		if status, out, err := createInstance(ctx, n, "payments", fmt.Sprintf("payments-before-%d", n.ID)); err != nil || status != http.StatusBadRequest || !strings.Contains(out, "team prefix") {
+			t.Fatalf("node %d under v1: %d %s %v", n.ID, status, out, err)
+		}
+	}
+
+	// A stream of allowed requests to every node, across the swap.
+	streamCtx, stopStream := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	var sent atomic.Int64
+	var failuresMu sync.Mutex
+	var failures []string
+	for w := 0; w < 6; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; streamCtx.Err() == nil; k++ {
+				n := nodes[(w+k)%len(nodes)]
+				status, out, err := createInstance(streamCtx, n, "analytics", fmt.Sprintf("analytics-%d-%d", w, k))
+				if streamCtx.Err() != nil {
+					return
+				}
+				sent.Add(1)
+				if err != nil || status != http.StatusOK {
+					failuresMu.Lock()
+					failures = append(failures, fmt.Sprintf("node %d: %d %s %v", n.ID, status, out, err))
+					failuresMu.Unlock()
+				}
+			}
+		}()
+	}
+	err = testcluster.Poll(ctx, 10*time.Millisecond, "requests before the swap", func() (bool, error) { return sent.Load() >= 30, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	register(nodes[2], "2.0.0", "analytics,payments")
+	// Acknowledged: every node's next request runs version 2.
+	for _, n := range nodes {
+		if status, out, err := createInstance(ctx, n, "payments", fmt.Sprintf("payments-after-%d", n.ID)); err != nil || status != http.StatusOK {
+			t.Errorf("node %d right after the swap: %d %s %v", n.ID, status, out, err)
+		}
+	}
+	before := sent.Load()
+	err = testcluster.Poll(ctx, 10*time.Millisecond, "requests after the swap", func() (bool, error) { return sent.Load() >= before+30, nil })
+	stopStream()
+	wg.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d requests across the swap", sent.Load())
+	for _, f := range failures {
+		t.Errorf("request failed during the swap: %s", f)
+	}
+	for _, n := range nodes {
+		var st struct {
+			Loaded string `json:"loaded_version"`
+			Swaps  int    `json:"swaps"`
+		}
+		status, out, err := n.Do(ctx, http.MethodGet, "/v1/plugins/naming", nil, nil)
+		if err != nil || status != http.StatusOK || json.Unmarshal(out, &st) != nil {
+			t.Fatalf("status on node %d: %d %s %v", n.ID, status, out, err)
+		}
+		if st.Loaded != "2.0.0" || st.Swaps != 2 {
+			t.Errorf("node %d runs %q after %d loads, want 2.0.0 after 2", n.ID, st.Loaded, st.Swaps)
+		}
+	}
+}
