@@ -29,6 +29,24 @@ plugins:
 	  GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 $(GO) build -buildmode=c-shared -trimpath -o $(BIN)/plugins/$$p.wasm ./plugins/$$p || exit 1; \
 	done
 
+# Storage-vault providers (go-plugin processes): storage-providers/NAME -> bin/providers/NAME.
+PROVIDERS := $(patsubst storage-providers/%/,%,$(filter-out storage-providers/internal/,$(wildcard storage-providers/*/)))
+.PHONY: providers minio
+build: providers
+providers:
+	@mkdir -p $(BIN)/providers
+	@for p in $(PROVIDERS); do \
+	  echo "go    $(BIN)/providers/$$p"; \
+	  $(GO) build -trimpath -o $(BIN)/providers/$$p ./storage-providers/$$p || exit 1; \
+	done
+
+# MinIO for the provider tests, installed once into .cache/bin (gitignored).
+MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
+unit: minio
+minio:
+	@test -x .cache/bin/minio || { echo "installing MinIO $(MINIO_VERSION) into .cache/bin (first time: a few minutes)"; \
+	  GOBIN=$(CURDIR)/.cache/bin $(GO) install github.com/minio/minio@$(MINIO_VERSION); }
+
 run: build
 	./$(BIN)/metahost serve
 

@@ -15,6 +15,9 @@ func TestWazeroVersionMatchesGoMod(t *testing.T) {
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		f := strings.Fields(line)
+		if len(f) > 0 && f[0] == "require" { // the single-line form
+			f = f[1:]
+		}
 		if len(f) >= 2 && f[0] == "github.com/tetratelabs/wazero" {
 			if f[1] != WazeroVersion {
 				t.Fatalf("go.mod has wazero %s, WazeroVersion is %s: update it", f[1], WazeroVersion)
