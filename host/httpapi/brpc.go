@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/metahost/metahost/host/meta"
 	"github.com/metahost/metahost/host/meta/dorispb"
 	"github.com/metahost/metahost/host/tablet"
+	"github.com/metahost/metahost/sdk/validator"
 )
 
 // The brpc-style JSON surface of the compute-node write path: POST
@@ -20,8 +22,10 @@ import (
 
 // brpcMethod is one brpc method: its request type and how to run it.
 type brpcMethod struct {
-	newReq func() dorispb.Message
-	run    func(c *brpcCall, req dorispb.Message) dorispb.Message
+	// mutates marks the methods that change state (validators run on them).
+	mutates bool
+	newReq  func() dorispb.Message
+	run     func(c *brpcCall, req dorispb.Message) dorispb.Message
 }
 
 // brpcCall is one brpc request being served.
@@ -41,7 +45,7 @@ func (c *brpcCall) mutate(op string, req, resp dorispb.Message) dorispb.Message 
 // brpcMethods is the method table.
 func brpcMethods() map[string]brpcMethod {
 	mut := func(op string, newReq, newResp func() dorispb.Message) brpcMethod {
-		return brpcMethod{newReq: newReq, run: func(c *brpcCall, req dorispb.Message) dorispb.Message {
+		return brpcMethod{mutates: true, newReq: newReq, run: func(c *brpcCall, req dorispb.Message) dorispb.Message {
 			return c.mutate(op, req, newResp())
 		}}
 	}
@@ -165,6 +169,22 @@ func serveBRPC(w http.ResponseWriter, r *http.Request, d Deps, methods map[strin
 			Msg:  dorispb.Some("the tablet service is not available"),
 		})
 		return
+	}
+	if methods[method].mutates {
+		var head struct {
+			CloudUniqueID string `json:"cloud_unique_id"`
+		}
+		_ = json.Unmarshal(body, &head)
+		instanceID, _ := meta.ParseDegradedCUID(head.CloudUniqueID)
+		v := d.Validate.check(r.Context(), &validator.Request{Surface: "brpc", Operation: method, InstanceID: instanceID, CloudUniqueID: head.CloudUniqueID, Body: body})
+		if !v.Allow {
+			code, ok := dorispb.MetaServiceCodeByName(v.Code)
+			if !ok {
+				code = dorispb.MetaServiceCode_INVALID_ARGUMENT
+			}
+			writeBRPC(w, http.StatusOK, &dorispb.MetaServiceResponseStatus{Code: dorispb.Some(code), Msg: dorispb.Some(v.Message)})
+			return
+		}
 	}
 	call := &brpcCall{r: r, svc: d.Tablet}
 	resp := methods[method].run(call, req)

@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/metahost/metahost/host/kv"
 	"github.com/metahost/metahost/host/raftstore"
+	"github.com/metahost/metahost/sdk/validator"
 )
 
 // readOptions reads the consistency choice of a request: linearizable unless
@@ -51,6 +52,10 @@ func mountKV(r chi.Router, d Deps) {
 				writeAdminError(w, http.StatusRequestEntityTooLarge, raftstore.CodeInvalid, "value too large")
 				return
 			}
+			if v := d.Validate.check(r.Context(), &validator.Request{Surface: "kv", Operation: "kv_put", Body: body}); !v.Allow {
+				writeAdminError(w, http.StatusForbidden, v.Code, v.Message)
+				return
+			}
 			res, err := d.KV.Put(r.Context(), chi.URLParam(r, "*"), body)
 			if err != nil {
 				writeStoreError(w, err)
@@ -59,6 +64,10 @@ func mountKV(r chi.Router, d Deps) {
 			writeJSON(w, http.StatusOK, res)
 		})
 		r.Delete("/*", func(w http.ResponseWriter, r *http.Request) {
+			if v := d.Validate.check(r.Context(), &validator.Request{Surface: "kv", Operation: "kv_delete", Body: []byte(chi.URLParam(r, "*"))}); !v.Allow {
+				writeAdminError(w, http.StatusForbidden, v.Code, v.Message)
+				return
+			}
 			if err := d.KV.Delete(r.Context(), chi.URLParam(r, "*")); err != nil {
 				writeStoreError(w, err)
 				return

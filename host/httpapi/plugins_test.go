@@ -136,3 +136,54 @@ func TestPluginAPIValidatorLifecycle(t *testing.T) {
 		t.Errorf("after deregister: %d %s", r.Status, r.Body)
 	}
 }
+
+func TestPluginValidatorsOnOtherSurfaces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a wasm module")
+	}
+	s := servertest.Start(t, servertest.Options{})
+	wasm := plugintest.Build(t, namingPkg)
+	r := servertest.Do(t, http.MethodPut, s.URL+"/v1/plugins/naming?kind=validator&version=1&config=analytics&sha256="+plugintest.SHA256(wasm), string(wasm), auth()...)
+	if r.Status != 200 {
+		t.Fatalf("register: %d %s", r.Status, r.Body)
+	}
+	for _, op := range []string{"begin_txn", "put", "kv_put"} {
+		if r := servertest.Do(t, http.MethodPost, s.URL+"/v1/plugins/naming/bind", `{"operation":"`+op+`"}`, auth()...); r.Status != 200 {
+			t.Fatalf("bind %s: %d %s", op, r.Status, r.Body)
+		}
+	}
+	// Compute-node methods: the instance comes from the cloud_unique_id.
+	begin := func(cuid string) servertest.Response {
+		return servertest.Do(t, http.MethodPost, s.URL+"/MetaService/begin_txn?token="+servertest.Token,
+			`{"cloud_unique_id":"`+cuid+`","txn_info":{"db_id":1,"label":"l1","table_ids":[2],"timeout_ms":10000}}`)
+	}
+	if r := begin("1:rogue:be1"); r.Status != 200 || !strings.Contains(r.Body, `"code":"INVALID_ARGUMENT"`) || !strings.Contains(r.Body, "team prefix") {
+		t.Errorf("begin_txn for rogue: %d %s", r.Status, r.Body)
+	}
+	if r := begin("1:analytics-1:be1"); strings.Contains(r.Body, "team prefix") {
+		t.Errorf("begin_txn for analytics-1 denied by the validator: %s", r.Body)
+	}
+	// OpenTSDB put and KV writes carry no instance: allowed while the
+	// validator answers, denied (fail_closed) once it cannot.
+	put := func() servertest.Response {
+		return servertest.Do(t, http.MethodPost, s.URL+"/api/put", `{"metric":"m","timestamp":1700000000,"value":1,"tags":{"h":"a"}}`)
+	}
+	kvPut := func() servertest.Response {
+		return servertest.Do(t, http.MethodPut, s.URL+"/v1/kv/k", "v", auth()...)
+	}
+	if r := put(); r.Status != 204 {
+		t.Errorf("put: %d %s", r.Status, r.Body)
+	}
+	if r := kvPut(); r.Status != 200 {
+		t.Errorf("kv put: %d %s", r.Status, r.Body)
+	}
+	if r := servertest.Do(t, http.MethodPost, s.URL+"/v1/plugins/naming/disable", "", auth()...); r.Status != 200 {
+		t.Fatalf("disable: %d %s", r.Status, r.Body)
+	}
+	if r := put(); r.Status != 400 || !strings.Contains(r.Body, `"error"`) || !strings.Contains(r.Body, "validator naming failed") {
+		t.Errorf("put with the validator disabled: %d %s", r.Status, r.Body)
+	}
+	if r := kvPut(); r.Status != 403 || !strings.Contains(r.Body, "validator naming failed") {
+		t.Errorf("kv put with the validator disabled: %d %s", r.Status, r.Body)
+	}
+}

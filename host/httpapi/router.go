@@ -13,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/hashicorp/go-hclog"
 	"github.com/metahost/metahost/host/auth"
+	"github.com/metahost/metahost/host/compaction"
 	"github.com/metahost/metahost/host/kv"
 	"github.com/metahost/metahost/host/meta"
 	"github.com/metahost/metahost/host/metrics"
@@ -34,10 +35,15 @@ type Deps struct {
 	Tablet *tablet.Service
 	// TSDB is the OpenTSDB last-point service (nil: /api/ not served).
 	TSDB *tsdbstore.Service
+	// Validate runs the validators bound to the KV and compute-node
+	// mutations (nil: none).
+	Validate ValidateFunc
 	// TSDBOpt configures the OpenTSDB surface.
 	TSDBOpt TSDBOptions
 	// RootKey returns the cluster's root key, handed to joining nodes.
 	RootKey func() []byte
+	// Compaction serves the Doris BE compaction API (nil: not mounted).
+	Compaction *compaction.Scheduler
 	// Plugins serves /v1/plugins (nil: not mounted).
 	Plugins *PluginDeps
 	// Metrics is the node's registry.
@@ -70,6 +76,10 @@ func NewRouter(d Deps) http.Handler {
 	r.Group(func(r chi.Router) {
 		r.Use(instrument("plugins", d))
 		mountPlugins(r, d)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(instrument("compaction", d))
+		mountCompaction(r, d)
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(instrument("kv", d))

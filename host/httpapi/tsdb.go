@@ -24,6 +24,7 @@ import (
 	"github.com/metahost/metahost/host/raftstore"
 	"github.com/metahost/metahost/host/tsdb/otsdb"
 	tsdbstore "github.com/metahost/metahost/host/tsdb/store"
+	"github.com/metahost/metahost/sdk/validator"
 )
 
 // OpenTSDB's highest API version (/api/v1/...).
@@ -43,6 +44,8 @@ type TSDBOptions struct {
 	RequireToken bool
 	// MaxBody bounds a request body in bytes (0: DefaultTSDBMaxBody).
 	MaxBody int64
+	// Validate runs the validators bound to operation "put" (nil: none).
+	Validate ValidateFunc
 }
 
 // tsdbAPI serves OpenTSDB's /api/ endpoints: put, query/last, suggest,
@@ -286,6 +289,10 @@ func (a *tsdbAPI) put(q *tsdbRequest) {
 			return
 		}
 		opts.SyncTimeout = q.params.Has("sync") && n > 0
+	}
+	if v := a.opts.Validate.check(q.r.Context(), &validator.Request{Surface: "otsdb", Operation: "put", Body: buf.Bytes()}); !v.Allow {
+		a.fail(q, &otsdb.Error{Code: http.StatusBadRequest, Message: v.Message})
+		return
 	}
 	// Every put waits for its raft commit, so "sync" changes nothing.
 	rep, err := a.svc.Put(q.r.Context(), points)

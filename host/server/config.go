@@ -57,6 +57,8 @@ type Config struct {
 	Meta MetaConfig `toml:"meta" json:"meta"`
 	// TSDB configures the OpenTSDB-compatible last-point API.
 	TSDB TSDBConfig `toml:"tsdb" json:"tsdb"`
+	// Compaction configures the compaction scheduler.
+	Compaction CompactionConfig `toml:"compaction" json:"compaction"`
 }
 
 // MetaConfig holds the Doris meta-service switches (config.h names).
@@ -191,6 +193,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("log_level %q: want trace, debug, info, warn or error", c.LogLevel))
 	}
 	errs = append(errs, c.TSDB.validate()...)
+	errs = append(errs, c.Compaction.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -112,3 +112,12 @@ func (v metaValidators) Validate(ctx context.Context, op string, req dorispb.Mes
 	}
 	return &meta.Error{Code: code, Msg: resp.Message}
 }
+
+// surfaceValidators runs the validators bound to the mutations of the
+// surfaces other than the Doris meta service (OpenTSDB put, compute-node
+// methods, KV); each surface answers a denial in its own format.
+func surfaceValidators(mgr *manager.Manager) httpapi.ValidateFunc {
+	return func(ctx context.Context, req *validator.Request) validator.Response {
+		return mgr.Validate(ctx, req.Operation, req)
+	}
+}

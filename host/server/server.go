@@ -40,6 +40,8 @@ type Server struct {
 	// and the retention loop.
 	tsdbAddr string
 	tsdbStop func(context.Context) error
+	// compactionStop stops the compaction scheduler.
+	compactionStop func()
 }
 
 // identity is written into the data dir on first start so a data dir cannot
@@ -134,32 +136,37 @@ func Start(ctx context.Context, cfg Config, version string, logger hclog.Logger,
 	metaSvc.AddValidator(metaValidators{mgr: pluginMgr})
 	tabletSvc.Attach(store)
 	tsdbSvc.Attach(store)
-	tsdbOpts := httpapi.TSDBOptions{RequireToken: cfg.TSDB.RequireToken, MaxBody: cfg.TSDB.MaxBodyBytes}
+	sched, compactionStop := startCompaction(cfg, tabletSvc, store, pluginDeps, logger.Named("compaction"))
+	validate := surfaceValidators(pluginMgr)
+	tsdbOpts := httpapi.TSDBOptions{RequireToken: cfg.TSDB.RequireToken, MaxBody: cfg.TSDB.MaxBodyBytes, Validate: validate}
 	tok := auth.NewToken(cfg.Token)
 	reg := metrics.New(store, version)
 	router := httpapi.NewRouter(httpapi.Deps{
-		Store:   store,
-		KV:      kv.New(store),
-		Meta:    metaSvc,
-		Plugins: pluginDeps,
-		Tablet:  tabletSvc,
-		TSDB:    tsdbSvc,
-		TSDBOpt: tsdbOpts,
-		RootKey: func() []byte { return rootKey },
-		Metrics: reg,
-		Token:   tok,
-		Logger:  logger.Named("http"),
-		Version: version,
-		Config:  cfg,
+		Store:      store,
+		KV:         kv.New(store),
+		Meta:       metaSvc,
+		Plugins:    pluginDeps,
+		Tablet:     tabletSvc,
+		TSDB:       tsdbSvc,
+		Compaction: sched,
+		TSDBOpt:    tsdbOpts,
+		Validate:   validate,
+		RootKey:    func() []byte { return rootKey },
+		Metrics:    reg,
+		Token:      tok,
+		Logger:     logger.Named("http"),
+		Version:    version,
+		Config:     cfg,
 	})
 	s := &Server{
-		cfg:      cfg,
-		logger:   logger,
-		store:    store,
-		listener: ln,
-		served:   make(chan error, 1),
-		lock:     lock,
-		plugins:  pluginMgr,
+		cfg:            cfg,
+		logger:         logger,
+		store:          store,
+		listener:       ln,
+		served:         make(chan error, 1),
+		lock:           lock,
+		plugins:        pluginMgr,
+		compactionStop: compactionStop,
 		http: &http.Server{
 			Handler:           router,
 			ReadHeaderTimeout: 10 * time.Second,
@@ -237,6 +244,9 @@ func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	herr := s.http.Shutdown(ctx)
+	if s.compactionStop != nil {
+		s.compactionStop()
+	}
 	if s.tsdbStop != nil {
 		herr = errors.Join(herr, s.tsdbStop(ctx))
 	}

@@ -115,6 +115,11 @@ func (c *Cluster) configText() string {
 	if c.opts.TrailingLogs > 0 {
 		fmt.Fprintf(&b, "trailing_logs = %d\n", c.opts.TrailingLogs)
 	}
+	if !strings.Contains(c.opts.Config, "[compaction]") {
+		// The compaction scheduler would rewrite rowsets under tests that
+		// assert exact versions; tests opt in with their own [compaction].
+		b.WriteString("\n[compaction]\ndisable = true\n")
+	}
 	if c.opts.Config != "" {
 		b.WriteString("\n" + c.opts.Config + "\n")
 	}

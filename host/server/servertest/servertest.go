@@ -93,6 +93,7 @@ func Start(t testing.TB, opts Options) *Server {
 	cfg.RaftAddr = freeAddr(t)
 	cfg.Token = Token
 	cfg.Raft.HeartbeatTimeout.Duration = 150 * time.Millisecond
+	cfg.Compaction.Disable = true // tests that want the scheduler opt in through Edit
 	if opts.Edit != nil {
 		opts.Edit(&cfg)
 	}
