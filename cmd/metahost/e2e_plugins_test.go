@@ -117,3 +117,91 @@ func TestE2EValidatorHotSwap(t *testing.T) {
 		}
 	}
 }
+
+func TestE2EPolicyHotSwap(t *testing.T) {
+	ctx := e2eContext(t)
+	v1 := plugintest.Build(t, "github.com/metahost/metahost/plugins/size_based")
+	v2 := plugintest.Build(t, "github.com/metahost/metahost/plugins/time_series")
+	c := testcluster.Start(t, 3, testcluster.Options{})
+	nodes := c.Nodes()
+	register := func(n *testcluster.Node, version string, wasm []byte) {
+		t.Helper()
+		q := url.Values{"kind": {"policy"}, "version": {version}, "sha256": {plugintest.SHA256(wasm)}}
+		status, body, err := n.Do(ctx, http.MethodPut, "/v1/plugins/pol?"+q.Encode(), wasm, nil)
+		if err != nil || status != http.StatusOK {
+			t.Fatalf("register %s through node %d: %d %s %v", version, n.ID, status, body, err)
+		}
+	}
+	// Ten small rowsets above the cumulative point: size_based picks them
+	// now, time_series waits for its size, count or time threshold.
+	var rs []string
+	for v := 2; v <= 11; v++ {
+		rs = append(rs, fmt.Sprintf(`{"start_version":%d,"end_version":%d,"num_segments":1,"overlap":"NONOVERLAPPING","total_disk_size":1024,"data_disk_size":1024,"num_rows":10,"creation_time":1700000000}`, v, v))
+	}
+	evalBody := []byte(`{"now_ms":1700000001000,"tablet":{"tablet_id":1,"cumulative_point":2},"rowsets":[{"start_version":0,"end_version":1,"num_segments":1,"overlap":"NONOVERLAPPING","total_disk_size":1024,"data_disk_size":1024,"num_rows":10,"creation_time":1700000000},` + strings.Join(rs, ",") + `]}`)
+	eval := func(ctx context.Context, n *testcluster.Node) (string, error) {
+		status, out, err := n.Do(ctx, http.MethodPost, "/v1/plugins/pol/eval", evalBody, nil)
+		if err != nil {
+			return "", err
+		}
+		var r struct {
+			Policy string   `json:"policy"`
+			Picked []string `json:"picked"`
+		}
+		if status != http.StatusOK || json.Unmarshal(out, &r) != nil {
+			return "", fmt.Errorf("node %d: %d %s", n.ID, status, out)
+		}
+		return fmt.Sprintf("%s:%d", r.Policy, len(r.Picked)), nil
+	}
+
+	register(nodes[0], "1", v1)
+	for _, n := range nodes {
+		if got, err := eval(ctx, n); err != nil || got != "size_based:10" {
+			t.Fatalf("node %d under v1: %q %v", n.ID, got, err)
+		}
+	}
+	streamCtx, stopStream := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	var sent atomic.Int64
+	var failuresMu sync.Mutex
+	var failures []string
+	for w := 0; w < 6; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; streamCtx.Err() == nil; k++ {
+				n := nodes[(w+k)%len(nodes)]
+				got, err := eval(streamCtx, n)
+				if streamCtx.Err() != nil {
+					return
+				}
+				sent.Add(1)
+				if err != nil || (got != "size_based:10" && got != "time_series:0") {
+					failuresMu.Lock()
+					failures = append(failures, fmt.Sprintf("node %d: %q %v", n.ID, got, err))
+					failuresMu.Unlock()
+				}
+			}
+		}()
+	}
+	if err := testcluster.Poll(ctx, 10*time.Millisecond, "evaluations before the swap", func() (bool, error) { return sent.Load() >= 30, nil }); err != nil {
+		t.Fatal(err)
+	}
+	register(nodes[1], "2", v2)
+	for _, n := range nodes {
+		if got, err := eval(ctx, n); err != nil || got != "time_series:0" {
+			t.Errorf("node %d right after the swap: %q %v", n.ID, got, err)
+		}
+	}
+	before := sent.Load()
+	err := testcluster.Poll(ctx, 10*time.Millisecond, "evaluations after the swap", func() (bool, error) { return sent.Load() >= before+30, nil })
+	stopStream()
+	wg.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d evaluations across the swap", sent.Load())
+	for _, f := range failures {
+		t.Errorf("evaluation failed during the swap: %s", f)
+	}
+}

@@ -304,7 +304,8 @@ func evalPolicy(w http.ResponseWriter, req *http.Request, cat *catalog.Service, 
 	}
 	var e catalog.Entry
 	var ok bool
-	if err := cat.View(req.Context(), raftstore.ReadOptions{Stale: true}, func(rd catalog.Reader) error {
+	// Linearizable: a dry run right after a swap evaluates the new version.
+	if err := cat.View(req.Context(), raftstore.ReadOptions{}, func(rd catalog.Reader) error {
 		e, ok = rd.Entry(name)
 		return nil
 	}); err != nil {
