@@ -57,52 +57,21 @@ func TestE2EValidatorHotSwap(t *testing.T) {
 	}
 
 	// A stream of allowed requests to every node, across the swap.
-	streamCtx, stopStream := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	var sent atomic.Int64
-	var failuresMu sync.Mutex
-	var failures []string
-	for w := 0; w < 6; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := 0; streamCtx.Err() == nil; k++ {
-				n := nodes[(w+k)%len(nodes)]
-				status, out, err := createInstance(streamCtx, n, "analytics", fmt.Sprintf("analytics-%d-%d", w, k))
-				if streamCtx.Err() != nil {
-					return
-				}
-				sent.Add(1)
-				if err != nil || status != http.StatusOK {
-					failuresMu.Lock()
-					failures = append(failures, fmt.Sprintf("node %d: %d %s %v", n.ID, status, out, err))
-					failuresMu.Unlock()
-				}
-			}
-		}()
-	}
-	err = testcluster.Poll(ctx, 10*time.Millisecond, "requests before the swap", func() (bool, error) { return sent.Load() >= 30, nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	register(nodes[2], "2.0.0", "analytics,payments")
-	// Acknowledged: every node's next request runs version 2.
-	for _, n := range nodes {
-		if status, out, err := createInstance(ctx, n, "payments", fmt.Sprintf("payments-after-%d", n.ID)); err != nil || status != http.StatusOK {
-			t.Errorf("node %d right after the swap: %d %s %v", n.ID, status, out, err)
+	streamAcrossSwap(ctx, t, nodes, func(ctx context.Context, n *testcluster.Node, w, k int) error {
+		status, out, err := createInstance(ctx, n, "analytics", fmt.Sprintf("analytics-%d-%d", w, k))
+		if err == nil && status != http.StatusOK {
+			err = fmt.Errorf("%d %s", status, out)
 		}
-	}
-	before := sent.Load()
-	err = testcluster.Poll(ctx, 10*time.Millisecond, "requests after the swap", func() (bool, error) { return sent.Load() >= before+30, nil })
-	stopStream()
-	wg.Wait()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%d requests across the swap", sent.Load())
-	for _, f := range failures {
-		t.Errorf("request failed during the swap: %s", f)
-	}
+		return err
+	}, func() {
+		register(nodes[2], "2.0.0", "analytics,payments")
+		// Acknowledged: every node's next request runs version 2.
+		for _, n := range nodes {
+			if status, out, err := createInstance(ctx, n, "payments", fmt.Sprintf("payments-after-%d", n.ID)); err != nil || status != http.StatusOK {
+				t.Errorf("node %d right after the swap: %d %s %v", n.ID, status, out, err)
+			}
+		}
+	})
 	for _, n := range nodes {
 		var st struct {
 			Loaded string `json:"loaded_version"`
@@ -160,10 +129,31 @@ func TestE2EPolicyHotSwap(t *testing.T) {
 			t.Fatalf("node %d under v1: %q %v", n.ID, got, err)
 		}
 	}
-	streamCtx, stopStream := context.WithCancel(ctx)
+	streamAcrossSwap(ctx, t, nodes, func(ctx context.Context, n *testcluster.Node, _, _ int) error {
+		got, err := eval(ctx, n)
+		if err == nil && got != "size_based:10" && got != "time_series:0" {
+			err = fmt.Errorf("answered %q", got)
+		}
+		return err
+	}, func() {
+		register(nodes[1], "2", v2)
+		for _, n := range nodes {
+			if got, err := eval(ctx, n); err != nil || got != "time_series:0" {
+				t.Errorf("node %d right after the swap: %q %v", n.ID, got, err)
+			}
+		}
+	})
+}
+
+// streamAcrossSwap runs six clients sending request to every node in turn,
+// calls swap once 30 requests have been answered, lets 30 more be answered,
+// and fails t if any request of the stream failed.
+func streamAcrossSwap(ctx context.Context, t *testing.T, nodes []*testcluster.Node, request func(ctx context.Context, n *testcluster.Node, w, k int) error, swap func()) {
+	t.Helper()
+	streamCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	var sent atomic.Int64
-	var failuresMu sync.Mutex
+	var mu sync.Mutex
 	var failures []string
 	for w := 0; w < 6; w++ {
 		wg.Add(1)
@@ -171,37 +161,34 @@ func TestE2EPolicyHotSwap(t *testing.T) {
 			defer wg.Done()
 			for k := 0; streamCtx.Err() == nil; k++ {
 				n := nodes[(w+k)%len(nodes)]
-				got, err := eval(streamCtx, n)
+				err := request(streamCtx, n, w, k)
 				if streamCtx.Err() != nil {
 					return
 				}
 				sent.Add(1)
-				if err != nil || (got != "size_based:10" && got != "time_series:0") {
-					failuresMu.Lock()
-					failures = append(failures, fmt.Sprintf("node %d: %q %v", n.ID, got, err))
-					failuresMu.Unlock()
+				if err != nil {
+					mu.Lock()
+					failures = append(failures, fmt.Sprintf("node %d: %v", n.ID, err))
+					mu.Unlock()
 				}
 			}
 		}()
 	}
-	if err := testcluster.Poll(ctx, 10*time.Millisecond, "evaluations before the swap", func() (bool, error) { return sent.Load() >= 30, nil }); err != nil {
-		t.Fatal(err)
+	waitSent := func(what string, n int64) error {
+		return testcluster.Poll(ctx, 10*time.Millisecond, what, func() (bool, error) { return sent.Load() >= n, nil })
 	}
-	register(nodes[1], "2", v2)
-	for _, n := range nodes {
-		if got, err := eval(ctx, n); err != nil || got != "time_series:0" {
-			t.Errorf("node %d right after the swap: %q %v", n.ID, got, err)
-		}
+	err := waitSent("requests before the swap", 30)
+	if err == nil {
+		swap()
+		err = waitSent("requests after the swap", sent.Load()+30)
 	}
-	before := sent.Load()
-	err := testcluster.Poll(ctx, 10*time.Millisecond, "evaluations after the swap", func() (bool, error) { return sent.Load() >= before+30, nil })
-	stopStream()
+	stop()
 	wg.Wait()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%d evaluations across the swap", sent.Load())
+	t.Logf("%d requests across the swap", sent.Load())
 	for _, f := range failures {
-		t.Errorf("evaluation failed during the swap: %s", f)
+		t.Errorf("request failed during the swap: %s", f)
 	}
 }

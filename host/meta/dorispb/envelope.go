@@ -3,6 +3,7 @@ package dorispb
 import (
 	"bytes"
 	"errors"
+	"github.com/metahost/metahost/host/jsonstr"
 	"math"
 	"strconv"
 )
@@ -455,41 +456,6 @@ func appendRapidJSONDouble(b []byte, f float64) []byte {
 	}
 }
 
-const upperHex = "0123456789ABCDEF"
-
-// appendRapidJSONString appends s as rapidjson's Writer writes a string:
-// '"' and '\\' escaped, \b \f \n \r \t short forms, other bytes below 0x20
-// as \u00XX with uppercase hex; '/', DEL and all bytes >= 0x80 (valid UTF-8
-// or not) are written raw, with no HTML escaping.
-func appendRapidJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"':
-			dst = append(dst, '\\', '"')
-		case '\\':
-			dst = append(dst, '\\', '\\')
-		case '\b':
-			dst = append(dst, '\\', 'b')
-		case '\f':
-			dst = append(dst, '\\', 'f')
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', upperHex[c>>4], upperHex[c&0xf])
-		}
-		start = i + 1
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
+// appendRapidJSONString appends s as rapidjson's Writer writes a string
+// (see package jsonstr).
+func appendRapidJSONString(dst []byte, s string) []byte { return jsonstr.Append(dst, s) }

@@ -1,6 +1,10 @@
 package otsdb
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/metahost/metahost/host/jsonstr"
+)
 
 // ContentType is the Content-Type of every /api/* response.
 const ContentType = "application/json; charset=UTF-8"
@@ -11,39 +15,7 @@ const ContentType = "application/json; charset=UTF-8"
 // below 0x20 as \u00XX with uppercase hex; everything else raw (no escaping
 // of '/' or of non-ASCII). Java's hand-built envelope leaves 0x1F itself
 // unescaped (an off-by-one); this function escapes it, as Jackson does.
-func AppendJSONString(dst []byte, s string) []byte {
-	const hexDigits = "0123456789ABCDEF"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"':
-			dst = append(dst, '\\', '"')
-		case '\\':
-			dst = append(dst, '\\', '\\')
-		case '\b':
-			dst = append(dst, '\\', 'b')
-		case '\f':
-			dst = append(dst, '\\', 'f')
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
-		}
-		start = i + 1
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
+func AppendJSONString(dst []byte, s string) []byte { return jsonstr.Append(dst, s) }
 
 // FormatError renders OpenTSDB's error envelope:
 //
