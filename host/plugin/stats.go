@@ -1,13 +1,10 @@
 package plugin
 
 import (
-	"slices"
+	"github.com/metahost/metahost/host/plugin/latency"
 	"sync"
 	"time"
 )
-
-// latencyWindow is how many recent call latencies the percentiles are computed over.
-const latencyWindow = 1024
 
 // Stats are a plugin's call statistics, across its versions.
 type Stats struct {
@@ -48,8 +45,7 @@ type stats struct {
 	traps     uint64
 	discarded uint64
 	loads     uint64
-	lat       [latencyWindow]time.Duration
-	n         int
+	lat       latency.Window
 }
 
 func (s *stats) record(d time.Duration, err error, fault, timeout, trap bool) {
@@ -67,8 +63,7 @@ func (s *stats) record(d time.Duration, err error, fault, timeout, trap bool) {
 	if trap {
 		s.traps++
 	}
-	s.lat[s.n%latencyWindow] = d
-	s.n++
+	s.lat.Add(d)
 	s.mu.Unlock()
 }
 
@@ -82,13 +77,6 @@ func (s *stats) snapshot(out *Stats) {
 	s.mu.Lock()
 	out.Calls, out.Errors, out.Faults = s.calls, s.errors, s.faults
 	out.Timeouts, out.Traps, out.Discarded, out.Loads = s.timeouts, s.traps, s.discarded, s.loads
-	n := min(s.n, latencyWindow)
-	lat := slices.Clone(s.lat[:n])
+	out.P50, out.P99 = s.lat.Percentiles()
 	s.mu.Unlock()
-	if n == 0 {
-		return
-	}
-	slices.Sort(lat)
-	out.P50 = lat[(n-1)*50/100]
-	out.P99 = lat[(n-1)*99/100]
 }

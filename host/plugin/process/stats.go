@@ -1,23 +1,19 @@
 package process
 
 import (
-	"slices"
+	"github.com/metahost/metahost/host/plugin/latency"
 	"sync"
 	"time"
 )
 
-// latencyWindow is how many recent call latencies the percentiles cover.
-const latencyWindow = 1024
-
 // Stats counts a plugin's calls and keeps its recent latencies.
 type Stats struct {
-	mu             sync.Mutex
-	calls, errors  uint64
-	restarts       uint64
-	failedStarts   uint64
-	breakerTrips   uint64
-	latencies      [latencyWindow]time.Duration
-	next, recorded int
+	mu            sync.Mutex
+	calls, errors uint64
+	restarts      uint64
+	failedStarts  uint64
+	breakerTrips  uint64
+	latencies     latency.Window
 }
 
 // Snapshot is a point-in-time copy of a plugin's stats.
@@ -44,9 +40,7 @@ func (s *Stats) record(elapsed time.Duration, err error) {
 		s.errors++
 	}
 	if elapsed > 0 {
-		s.latencies[s.next] = elapsed
-		s.next = (s.next + 1) % latencyWindow
-		s.recorded = min(s.recorded+1, latencyWindow)
+		s.latencies.Add(elapsed)
 	}
 }
 
@@ -72,11 +66,6 @@ func (s *Stats) snapshot(disabled bool) Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := Snapshot{Calls: s.calls, Errors: s.errors, Restarts: s.restarts, FailedStarts: s.failedStarts, BreakerTrips: s.breakerTrips, Disabled: disabled}
-	if s.recorded > 0 {
-		lat := slices.Clone(s.latencies[:s.recorded])
-		slices.Sort(lat)
-		out.P50 = lat[(len(lat)-1)*50/100]
-		out.P99 = lat[(len(lat)-1)*99/100]
-	}
+	out.P50, out.P99 = s.latencies.Percentiles()
 	return out
 }
