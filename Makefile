@@ -19,6 +19,7 @@ all: build
 
 build: plugins
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/metahost ./cmd/metahost
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/metahostctl ./cmd/metahostctl
 
 # The first-party wasm plugins (compaction policies): plugins/NAME -> bin/plugins/NAME.wasm.
 PLUGINS := $(patsubst plugins/%/,%,$(wildcard plugins/*/))
@@ -46,6 +47,18 @@ unit: minio
 minio:
 	@test -x .cache/bin/minio || { echo "installing MinIO $(MINIO_VERSION) into .cache/bin (first time: a few minutes)"; \
 	  GOBIN=$(CURDIR)/.cache/bin $(GO) install github.com/minio/minio@$(MINIO_VERSION); }
+
+# Regenerate sdk/pluginpb from plugin.proto (the generated code is committed;
+# building never needs protoc). Installs protoc and the Go generators.
+PROTOC_GEN_GO      := google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
+PROTOC_GEN_GO_GRPC := google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.3.0
+.PHONY: proto
+proto:
+	@command -v protoc >/dev/null || { echo "installing protoc (Debian's protobuf-compiler)"; apt-get install -y protobuf-compiler; }
+	GOBIN=$(CURDIR)/.cache/bin $(GO) install $(PROTOC_GEN_GO)
+	GOBIN=$(CURDIR)/.cache/bin $(GO) install $(PROTOC_GEN_GO_GRPC)
+	cd sdk/pluginpb && PATH=$(CURDIR)/.cache/bin:$$PATH protoc --go_out=. --go_opt=paths=source_relative \
+	  --go-grpc_out=. --go-grpc_opt=paths=source_relative plugin.proto
 
 run: build
 	./$(BIN)/metahost serve
