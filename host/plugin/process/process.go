@@ -197,6 +197,7 @@ func (p *Plugin) launchLocked(ctx context.Context) error {
 		AutoMTLS:         true,
 		SkipHostEnv:      true,
 		StartTimeout:     p.spec.StartTimeout,
+		GRPCDialOptions:  sdkprocess.DialOptions(),
 		Logger:           p.logger,
 	})
 	fail := func(err error) error {
