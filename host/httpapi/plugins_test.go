@@ -110,6 +110,17 @@ func TestPluginAPIValidatorLifecycle(t *testing.T) {
 		t.Errorf("status: %s (%v)", r.Body, err)
 	}
 
+	metrics := servertest.Do(t, http.MethodGet, s.URL+"/v1/metrics", "").Body
+	for _, want := range []string{
+		`metahost_plugin_calls_total{kind="validator",plugin="naming",runtime="wasm"}`,
+		`metahost_plugin_breaker_open{kind="validator",plugin="naming",runtime="wasm"} 0`,
+		`metahost_plugin_enabled{kind="validator",plugin="naming",runtime="wasm"} 1`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/v1/metrics lacks %s", want)
+		}
+	}
+
 	// A disabled validator cannot answer; its fail_closed binding denies.
 	if r := servertest.Do(t, http.MethodPost, s.URL+"/v1/plugins/naming/disable", "", auth()...); r.Status != 200 {
 		t.Fatalf("disable: %d %s", r.Status, r.Body)

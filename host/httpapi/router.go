@@ -18,6 +18,7 @@ import (
 	"github.com/metahost/metahost/host/meta"
 	"github.com/metahost/metahost/host/metrics"
 	"github.com/metahost/metahost/host/raftstore"
+	"github.com/metahost/metahost/host/recycler"
 	"github.com/metahost/metahost/host/secrets"
 	"github.com/metahost/metahost/host/tablet"
 	tsdbstore "github.com/metahost/metahost/host/tsdb/store"
@@ -46,6 +47,8 @@ type Deps struct {
 	Compaction *compaction.Scheduler
 	// Plugins serves /v1/plugins (nil: not mounted).
 	Plugins *PluginDeps
+	// Recycler serves /v1/recycler (nil: not mounted).
+	Recycler *recycler.Recycler
 	// Metrics is the node's registry.
 	Metrics *metrics.Registry
 	// Token guards mutating and data calls.
@@ -76,6 +79,10 @@ func NewRouter(d Deps) http.Handler {
 	r.Group(func(r chi.Router) {
 		r.Use(instrument("plugins", d))
 		mountPlugins(r, d)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(instrument("admin", d))
+		mountRecycler(r, d)
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(instrument("compaction", d))

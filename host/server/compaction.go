@@ -75,12 +75,13 @@ func (c CompactionConfig) schedulerConfig(dataDir string) compaction.Config {
 
 // startCompaction builds the scheduler and, unless disabled, runs it; the
 // returned function stops it and waits for its jobs.
-func startCompaction(cfg Config, tablets *tablet.Service, store *raftstore.Store, plugins *httpapi.PluginDeps, logger hclog.Logger) (*compaction.Scheduler, func()) {
+func startCompaction(cfg Config, tablets *tablet.Service, store *raftstore.Store, plugins *httpapi.PluginDeps, segments compaction.SegmentStore, logger hclog.Logger) (*compaction.Scheduler, func()) {
 	dir := cfg.Compaction.PluginDir
 	if dir == "" {
 		dir = DefaultPluginDir
 	}
-	deps := compaction.Deps{Tablets: tablets, Store: store, Logger: logger}
+	deps := compaction.Deps{Tablets: tablets, Store: store, Logger: logger,
+		Executor: compaction.Builtin{Tablets: tablets, Segments: segments}}
 	if plugins != nil {
 		deps.Policies = compaction.PluginResolver{Catalog: plugins.Catalog, Manager: plugins.Manager}
 		deps.OnLead = func(ctx context.Context) error {

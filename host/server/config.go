@@ -59,6 +59,10 @@ type Config struct {
 	TSDB TSDBConfig `toml:"tsdb" json:"tsdb"`
 	// Compaction configures the compaction scheduler.
 	Compaction CompactionConfig `toml:"compaction" json:"compaction"`
+	// Vault configures provider discovery and vault probing.
+	Vault VaultConfig `toml:"vault" json:"vault"`
+	// Recycler configures the recycler of dropped instances and rowsets.
+	Recycler RecyclerConfig `toml:"recycler" json:"recycler"`
 }
 
 // MetaConfig holds the Doris meta-service switches (config.h names).
@@ -194,6 +198,8 @@ func (c *Config) Validate() error {
 	}
 	errs = append(errs, c.TSDB.validate()...)
 	errs = append(errs, c.Compaction.validate()...)
+	errs = append(errs, c.Vault.validate()...)
+	errs = append(errs, c.Recycler.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -21,9 +21,11 @@ import (
 	"github.com/metahost/metahost/host/plugin/catalog"
 	"github.com/metahost/metahost/host/plugin/manager"
 	"github.com/metahost/metahost/host/raftstore"
+	"github.com/metahost/metahost/host/recycler"
 	"github.com/metahost/metahost/host/secrets"
 	"github.com/metahost/metahost/host/tablet"
 	tsdbstore "github.com/metahost/metahost/host/tsdb/store"
+	"github.com/metahost/metahost/host/vault"
 )
 
 // Server is one running metahost node.
@@ -42,6 +44,8 @@ type Server struct {
 	tsdbStop func(context.Context) error
 	// compactionStop stops the compaction scheduler.
 	compactionStop func()
+	// recyclerStop stops the recycler.
+	recyclerStop func()
 }
 
 // identity is written into the data dir on first start so a data dir cannot
@@ -108,6 +112,7 @@ func Start(ctx context.Context, cfg Config, version string, logger hclog.Logger,
 	tabletSvc.Register(handlers)
 	tsdbSvc := tsdbstore.New(cfg.TSDB.storeConfig(), logger.Named("tsdb"))
 	tsdbSvc.Register(handlers)
+	recycler.Register(handlers)
 	store, err := raftstore.Open(raftstore.Config{
 		NodeID:            cfg.NodeID,
 		DataDir:           cfg.DataDir,
@@ -134,13 +139,18 @@ func Start(ctx context.Context, cfg Config, version string, logger hclog.Logger,
 		return nil, err
 	}
 	metaSvc.AddValidator(metaValidators{mgr: pluginMgr})
+	vaults := newVaultResolver(cfg, metaSvc, pluginMgr)
+	metaSvc.AddValidator(&vault.Prober{Resolver: vaults, Keys: keyring, OnCreate: cfg.Vault.ProbeOnCreate})
 	tabletSvc.Attach(store)
 	tsdbSvc.Attach(store)
-	sched, compactionStop := startCompaction(cfg, tabletSvc, store, pluginDeps, logger.Named("compaction"))
+	sched, compactionStop := startCompaction(cfg, tabletSvc, store, pluginDeps, vaults, logger.Named("compaction"))
+	rec, recyclerStop := startRecycler(cfg, store, metaSvc, vaults, pluginDeps, logger.Named("recycler"))
 	validate := surfaceValidators(pluginMgr)
 	tsdbOpts := httpapi.TSDBOptions{RequireToken: cfg.TSDB.RequireToken, MaxBody: cfg.TSDB.MaxBodyBytes, Validate: validate}
 	tok := auth.NewToken(cfg.Token)
 	reg := metrics.New(store, version)
+	reg.Prometheus().MustRegister(pluginMgr.Collector())
+	reg.Prometheus().MustRegister(rec.Collectors()...)
 	router := httpapi.NewRouter(httpapi.Deps{
 		Store:      store,
 		KV:         kv.New(store),
@@ -149,6 +159,7 @@ func Start(ctx context.Context, cfg Config, version string, logger hclog.Logger,
 		Tablet:     tabletSvc,
 		TSDB:       tsdbSvc,
 		Compaction: sched,
+		Recycler:   rec,
 		TSDBOpt:    tsdbOpts,
 		Validate:   validate,
 		RootKey:    func() []byte { return rootKey },
@@ -167,8 +178,9 @@ func Start(ctx context.Context, cfg Config, version string, logger hclog.Logger,
 		lock:           lock,
 		plugins:        pluginMgr,
 		compactionStop: compactionStop,
+		recyclerStop:   recyclerStop,
 		http: &http.Server{
-			Handler:           router,
+			Handler:           vault.QueryFlag(router),
 			ReadHeaderTimeout: 10 * time.Second,
 			IdleTimeout:       2 * time.Minute,
 			ErrorLog:          logger.Named("http").StandardLogger(&hclog.StandardLoggerOptions{InferLevels: true}),
@@ -246,6 +258,9 @@ func (s *Server) Close() error {
 	herr := s.http.Shutdown(ctx)
 	if s.compactionStop != nil {
 		s.compactionStop()
+	}
+	if s.recyclerStop != nil {
+		s.recyclerStop()
 	}
 	if s.tsdbStop != nil {
 		herr = errors.Join(herr, s.tsdbStop(ctx))
