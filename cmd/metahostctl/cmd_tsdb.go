@@ -132,6 +132,20 @@ func (p *progress) update(done int) {
 	}
 }
 
+// progressWanted interprets a --progress flag: auto (when stderr is a
+// terminal), always or never.
+func progressWanted(flag string, e *env) (bool, error) {
+	switch flag {
+	case "auto":
+		return isTerminal(e.stderr), nil
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	}
+	return false, usagef("--progress %q: want auto, always or never", flag)
+}
+
 // isTerminal reports whether w is a terminal.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
@@ -167,15 +181,9 @@ exit code 1; the other points are written.`,
 			if batch <= 0 {
 				return usagef("--batch must be positive")
 			}
-			var show bool
-			switch prog {
-			case "auto":
-				show = isTerminal(e.stderr)
-			case "always":
-				show = true
-			case "never":
-			default:
-				return usagef("--progress %q: want auto, always or never", prog)
+			show, err := progressWanted(prog, e)
+			if err != nil {
+				return err
 			}
 			b, err := e.readInput(args[0])
 			if err != nil {

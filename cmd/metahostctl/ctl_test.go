@@ -373,3 +373,17 @@ func TestTSDBRequireToken(t *testing.T) {
 		}
 	}
 }
+
+func TestRecyclerCommands(t *testing.T) {
+	s := startServer(t)
+	runSteps(t, s, []step{
+		{name: "status", args: []string{"recycler", "status"}, want: []string{`^objects deleted 0, rowsets recycled 0, instances recycled 0, rowsets pending 0\n$`}},
+		{name: "status json", args: []string{"recycler", "status", "-o", "json"}, want: []string{`^\{"leader":true,"totals":\{"objects_deleted":0`}},
+		{name: "run", args: []string{"recycler", "run"}, want: []string{`^objects deleted 0,`}},
+		{name: "wait for an instance never dropped", args: []string{"recycler", "wait", "nope", "--every", "10ms"}, code: 1, errWant: []string{`NOT_FOUND`, `no dropped instance nope`}},
+		{name: "wait with a bad interval", args: []string{"recycler", "wait", "nope", "--every", "0s"}, code: 2, errWant: []string{`--every must be positive`}},
+		{name: "wait with a bad progress flag", args: []string{"recycler", "wait", "nope", "--progress", "sometimes"}, code: 2, errWant: []string{`want auto, always or never`}},
+		{name: "retry an unknown instance", args: []string{"recycler", "retry", "nope"}, code: 1, errWant: []string{`HTTP 404`}},
+		{name: "recycler alone", args: []string{"recycler"}, code: 2, errWant: []string{`needs a subcommand`}},
+	})
+}

@@ -155,7 +155,7 @@ Exit codes: 0 ok, 1 the server answered an error, 2 usage error, 3 server unreac
 		instanceCmd(e), vaultCmd(e), clusterCmd(e), nodeCmd(e),
 		pluginCmd(e), putCmd(e), lastCmd(e),
 		decodeKeyCmd(e), encodeKeyCmd(e),
-		compactionCmd(e), policyCmd(e),
+		compactionCmd(e), policyCmd(e), recyclerCmd(e),
 	)
 	wrapArgs(root)
 	return root
