@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -314,6 +315,50 @@ given; -o json prints the server's answer as it is (which carries them).`,
 	}
 	list.Flags().BoolVar(&showSecrets, "show-secrets", false, "also print secret keys")
 	c.AddCommand(list)
+	c.AddCommand(&cobra.Command{
+		Use:   "probe INSTANCE_ID",
+		Short: "Check every vault of an instance through its provider (put and delete a probe object)",
+		Long: `Probe each of the instance's vaults (POST /v1/vaults/{instance_id}/probe). Exits 1 if any
+vault fails, printing the provider's reason.`,
+		Example: "  metahostctl vault probe demo\n  metahostctl vault probe demo -o json",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			b, err := e.client().admin(cmd.Context(), request{method: http.MethodPost, path: "/v1/vaults/" + url.PathEscape(args[0]) + "/probe"})
+			if err != nil {
+				return err
+			}
+			var res []struct {
+				ID, Name, Provider, Error string
+				OK                        bool
+			}
+			if err := decode(b, &res); err != nil {
+				return err
+			}
+			failed := 0
+			if e.json() {
+				e.printRaw(b)
+			} else {
+				w := e.table("ID", "NAME", "PROVIDER", "RESULT")
+				for _, v := range res {
+					result := "ok"
+					if !v.OK {
+						result = v.Error
+					}
+					row(w, v.ID, orDash(v.Name, "-"), v.Provider, result)
+				}
+				w.Flush()
+			}
+			for _, v := range res {
+				if !v.OK {
+					failed++
+				}
+			}
+			if failed > 0 {
+				return &apiError{Status: http.StatusOK, Code: "PROBE_FAILED", Message: fmt.Sprintf("%d of %d vaults of %s failed their probe", failed, len(res), args[0])}
+			}
+			return nil
+		},
+	})
 	return c
 }
 

@@ -58,7 +58,7 @@ func recyclerCmd(e *env) *cobra.Command {
 		}
 		w := e.table("INSTANCE", "STATE", "DROPPED", "OBJECTS DELETED", "VAULT", "ERROR")
 		for _, in := range st.Instances {
-			row(w, in.InstanceID, in.State, time.Unix(in.DroppedAt, 0).UTC().Format(time.RFC3339), in.Deleted, dash(in.CurrentVault), dash(in.LastError))
+			row(w, in.InstanceID, in.State, time.Unix(in.DroppedAt, 0).UTC().Format(time.RFC3339), in.Deleted, orDash(in.CurrentVault, "-"), orDash(in.LastError, "-"))
 		}
 		w.Flush()
 	}
@@ -170,13 +170,6 @@ func recyclerCmd(e *env) *cobra.Command {
 	wait.Flags().StringVar(&prog, "progress", "auto", "progress on stderr: auto (when a terminal), always, never")
 	c.AddCommand(wait)
 	return c
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 func vaultNote(v string) string {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -385,5 +386,30 @@ func TestRecyclerCommands(t *testing.T) {
 		{name: "wait with a bad progress flag", args: []string{"recycler", "wait", "nope", "--progress", "sometimes"}, code: 2, errWant: []string{`want auto, always or never`}},
 		{name: "retry an unknown instance", args: []string{"recycler", "retry", "nope"}, code: 1, errWant: []string{`HTTP 404`}},
 		{name: "recycler alone", args: []string{"recycler"}, code: 2, errWant: []string{`needs a subcommand`}},
+	})
+}
+
+func TestVaultProbeCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the hdfs provider")
+	}
+	dir := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "hdfs"), "../../storage-providers/hdfs")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build the hdfs provider: %v\n%s", err, out)
+	}
+	s := servertest.Start(t, servertest.Options{Edit: func(c *server.Config) { c.Vault.ProviderDir = dir }})
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(ctl(t, s, "plugin", "list").out, "hdfs") {
+		if time.Now().After(deadline) {
+			t.Fatal("the hdfs provider was not registered")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	runSteps(t, s, []step{
+		{name: "create", args: []string{"instance", "create", "demo", "--vault-path", t.TempDir()}},
+		{name: "probe", args: []string{"vault", "probe", "demo"}, want: []string{`(?m)^ID\s+NAME\s+PROVIDER\s+RESULT$`, `(?m)\s+hdfs\s+ok$`}},
+		{name: "probe json", args: []string{"vault", "probe", "demo", "-o", "json"}, want: []string{`"ok":true`}},
+		{name: "probe unknown", args: []string{"vault", "probe", "nope"}, code: 1, errWant: []string{`HTTP 404`}},
 	})
 }

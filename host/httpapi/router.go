@@ -22,6 +22,7 @@ import (
 	"github.com/metahost/metahost/host/secrets"
 	"github.com/metahost/metahost/host/tablet"
 	tsdbstore "github.com/metahost/metahost/host/tsdb/store"
+	"github.com/metahost/metahost/host/vault"
 )
 
 // Deps is what the surfaces need.
@@ -47,6 +48,8 @@ type Deps struct {
 	Compaction *compaction.Scheduler
 	// Plugins serves /v1/plugins (nil: not mounted).
 	Plugins *PluginDeps
+	// Vaults resolves instances' vaults for /v1/vaults (nil: not mounted).
+	Vaults *vault.Resolver
 	// Recycler serves /v1/recycler (nil: not mounted).
 	Recycler *recycler.Recycler
 	// Metrics is the node's registry.
@@ -79,6 +82,7 @@ func NewRouter(d Deps) http.Handler {
 	r.Group(func(r chi.Router) {
 		r.Use(instrument("plugins", d))
 		mountPlugins(r, d)
+		mountVaults(r, d)
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(instrument("admin", d))
