@@ -209,7 +209,9 @@ func unrecognizedField(sc *scanner, name, class, known string) error {
 	}
 }
 
-func decodeSubQueries(sc *scanner, t token) ([]LastSubQuery, error) {
+// decodeList decodes a JSON array (null: nil) as Jackson maps it to a
+// java.util.ArrayList, each element by elem.
+func decodeList[T any](sc *scanner, t token, elem func(t token) (T, error)) ([]T, error) {
 	switch t.kind {
 	case tokNull:
 		return nil, nil
@@ -217,31 +219,37 @@ func decodeSubQueries(sc *scanner, t token) ([]LastSubQuery, error) {
 	default:
 		return nil, sc.cannotDeserialize("java.util.ArrayList", t)
 	}
-	subs := []LastSubQuery{}
+	list := []T{}
 	for first := true; ; first = false {
 		done, err := sc.elem(first)
 		if err != nil {
 			return nil, err
 		}
 		if done {
-			return subs, nil
+			return list, nil
 		}
 		t, err := sc.value()
 		if err != nil {
 			return nil, err
 		}
-		var sub LastSubQuery
+		v, err := elem(t)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, v)
+	}
+}
+
+func decodeSubQueries(sc *scanner, t token) ([]LastSubQuery, error) {
+	return decodeList(sc, t, func(t token) (LastSubQuery, error) {
 		switch t.kind {
 		case tokNull:
+			return LastSubQuery{}, nil
 		case tokObject:
-			if sub, err = decodeSubQuery(sc); err != nil {
-				return nil, err
-			}
-		default:
-			return nil, sc.cannotDeserialize(classLastSubQuery, t)
+			return decodeSubQuery(sc)
 		}
-		subs = append(subs, sub)
-	}
+		return LastSubQuery{}, sc.cannotDeserialize(classLastSubQuery, t)
+	})
 }
 
 func decodeSubQuery(sc *scanner) (LastSubQuery, error) {
@@ -285,32 +293,10 @@ func decodeSubQuery(sc *scanner) (LastSubQuery, error) {
 }
 
 func decodeStringList(sc *scanner, t token) ([]string, error) {
-	switch t.kind {
-	case tokNull:
-		return nil, nil
-	case tokArray:
-	default:
-		return nil, sc.cannotDeserialize("java.util.ArrayList", t)
-	}
-	list := []string{}
-	for first := true; ; first = false {
-		done, err := sc.elem(first)
-		if err != nil {
-			return nil, err
-		}
-		if done {
-			return list, nil
-		}
-		t, err := sc.value()
-		if err != nil {
-			return nil, err
-		}
+	return decodeList(sc, t, func(t token) (string, error) {
 		s, _, err := sc.asString(t)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, s)
-	}
+		return s, err
+	})
 }
 
 // Check runs the request checks that precede any storage access, in
