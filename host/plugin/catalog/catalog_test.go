@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -33,7 +34,7 @@ func snapshot(t *testing.T, s *Service) string {
 			}
 		}
 		for _, pb := range r.PolicyBindings() {
-			b.WriteString(pb.Policy + "@" + string(rune('0'+pb.TableID)) + ";")
+			b.WriteString(pb.Policy + "@" + strconv.FormatInt(pb.TableID, 10) + ";")
 		}
 		for _, vb := range r.AllValidatorBindings() {
 			b.WriteString(vb.Validator + "@" + vb.Operation + ";")

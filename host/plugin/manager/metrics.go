@@ -2,6 +2,7 @@ package manager
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/metahost/metahost/host/plugin/catalog"
 	"github.com/metahost/metahost/host/raftstore"
@@ -36,10 +37,16 @@ func (c pluginCollector) Describe(ch chan<- *prometheus.Desc) {
 
 func (c pluginCollector) Collect(ch chan<- prometheus.Metric) {
 	var entries []catalog.Entry
-	_ = c.m.catalog.View(context.Background(), raftstore.ReadOptions{Stale: true}, func(r catalog.Reader) error {
+	err := c.m.catalog.View(context.Background(), raftstore.ReadOptions{Stale: true}, func(r catalog.Reader) error {
 		entries = r.Entries()
 		return nil
 	})
+	if err != nil {
+		// The scrape reports the failure instead of silently dropping every
+		// plugin series.
+		ch <- prometheus.NewInvalidMetric(descCalls, fmt.Errorf("read the plugin catalog: %w", err))
+		return
+	}
 	for _, e := range entries {
 		st := c.m.Status(e)
 		labels := []string{e.Name, e.Kind, e.Runtime}

@@ -381,15 +381,15 @@ func (p *Plugin) Health() error {
 	return proto.Ping()
 }
 
-// Disabled reports whether the breaker is open.
-func (p *Plugin) Disabled() bool {
+// disabled reports whether the breaker is open.
+func (p *Plugin) disabled() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.now().Before(p.openUntil)
 }
 
 // Stats returns a snapshot of the plugin's counters.
-func (p *Plugin) Stats() Snapshot { return p.stats.snapshot(p.Disabled()) }
+func (p *Plugin) Stats() Snapshot { return p.stats.snapshot(p.disabled()) }
 
 // PID returns the running process's id (0 if none).
 func (p *Plugin) PID() int {
