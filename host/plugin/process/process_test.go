@@ -138,6 +138,32 @@ func TestCallAndDescribe(t *testing.T) {
 	}
 }
 
+// TestGOMAXPROCS checks a plugin runs with one P unless its env says otherwise.
+func TestGOMAXPROCS(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  []string
+		want string
+	}{
+		{"default", nil, "1"},
+		{"default with other env", []string{"HOSTILE_NAME=hostile"}, "1"},
+		{"env wins", []string{"GOMAXPROCS=2"}, "2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := hostileSpec(t)
+			spec.Env = tc.env
+			p, _ := start(t, spec)
+			out, err := p.Call(context.Background(), "gomaxprocs", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(out) != tc.want {
+				t.Errorf("GOMAXPROCS = %s, want %s", out, tc.want)
+			}
+		})
+	}
+}
+
 func TestStartRefusals(t *testing.T) {
 	base := hostileSpec(t)
 	tampered := filepath.Join(t.TempDir(), "hostile")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 
 	"github.com/metahost/metahost/sdk/process"
@@ -31,6 +32,8 @@ func (h hostile) Call(ctx context.Context, method string, payload []byte) ([]byt
 	case "stdout":
 		fmt.Println("noise on stdout after the handshake")
 		return payload, nil
+	case "gomaxprocs":
+		return []byte(strconv.Itoa(runtime.GOMAXPROCS(0))), nil
 	case "spawn":
 		cmd := exec.Command("/bin/sleep", "300")
 		if err := cmd.Start(); err != nil {
