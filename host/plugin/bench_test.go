@@ -43,7 +43,7 @@ func pickSetup(cfg *policy.Config) (policy.Tablet, []policy.Rowset) {
 }
 
 // BenchmarkPolicyPick100 is a SIZE_BASED pick_input_rowsets on a 100-rowset tablet: natively, and
-// through the wasm plugin (with close-on-context-done, the default, and in trusted mode).
+// through the wasm plugin (metered, the default, and in trusted mode).
 func BenchmarkPolicyPick100(b *testing.B) {
 	cfg := policy.DefaultConfig()
 	tb, cands := pickSetup(&cfg)
@@ -114,7 +114,7 @@ func BenchmarkPolicyPick100(b *testing.B) {
 }
 
 // BenchmarkCallOverhead is the smallest policy call (CompactionLevel on a tablet without
-// rowsets): the fixed cost of a round trip, with and without close-on-context-done.
+// rowsets): the fixed cost of a round trip, with and without metering.
 func BenchmarkCallOverhead(b *testing.B) {
 	m := mods(b)
 	cfg := policy.DefaultConfig()

@@ -66,9 +66,9 @@ type Limits struct {
 	PoolSize int
 	// MaxCallsPerInstance recycles an instance after that many calls (default 100000).
 	MaxCallsPerInstance int
-	// Trusted turns off close-on-context-done: calls are faster, but a deadline is then only
-	// checked between calls and a looping guest keeps its goroutine. Never set it for third-party
-	// code.
+	// Trusted turns off metering (see package wasmbin): calls are slightly faster, but a
+	// deadline is then only checked between calls and a looping guest keeps its goroutine.
+	// Never set it for third-party code.
 	Trusted bool
 }
 

@@ -61,7 +61,13 @@ func TestLoadRefusesInvalidModules(t *testing.T) {
 		cfg  string
 		want string
 	}{
-		{"not wasm", []byte("\x00asm garbage"), plugin.Limits{}, "", "compile"},
+		{"not wasm", []byte("\x00asm garbage"), plugin.Limits{}, "", "not a WebAssembly 1.0 binary module"},
+		// 16 bytes declaring 2^32-1 data segments: wazero 1.12 would allocate them and die.
+		{"data section of 2^32-1 segments", []byte("\x00asm\x01\x00\x00\x00\x0b\x07\xff\xff\xff\xff\x0f00"), plugin.Limits{}, "", "unreadable wasm module"},
+		{"data section of 2^32-1 segments, trusted", []byte("\x00asm\x01\x00\x00\x00\x0b\x07\xff\xff\xff\xff\x0f00"), plugin.Limits{Trusted: true}, "", "unreadable wasm module"},
+		// A call to a function whose type index is out of range: wazero 1.12's validator panics.
+		{"validator panic", []byte("\x00asm\x01\x00\x00\x00\x01\r\x03`\x00\x00`\x01\x7f\x01\x7f`\x00\x01\x7f\x03\t\b\x00\x01000000\nx\b\a\x00\x03@\f\x00\v\v\x1c\x00A0A0x\x04@A0\x0f\vA0A0xA0A0A0x\x10\x02X\v\a\x00A0000\v\t\x00000000X\v\b\x00A0000X\v\x04\x00A0\v\r\x0000\xd20000000X\v#\x010\x7f\x020000000000000000000A0A00A00\vA0\v"),
+			plugin.Limits{}, "", "the wasm compiler failed on this module"},
 		{"ABI major 2", abiModule(2<<16, 0), plugin.Limits{}, "", "ABI major version 2"},
 		{"null describe", abiModule(1<<16, 0), plugin.Limits{}, "", "null result"},
 		{"describe outside memory", abiModule(1<<16, 0x7fff0000_00000010), plugin.Limits{}, "", "outside the guest memory"},

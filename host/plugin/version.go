@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+	"github.com/metahost/metahost/host/plugin/wasmbin"
 	"github.com/metahost/metahost/sdk/abi"
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -86,10 +87,21 @@ func newVersion(ctx context.Context, r *Runtime, spec Spec) (_ *version, err err
 		// recycle an instance whose memory grew past 3/4 of the cap.
 		highMark: lim.MemoryPages * 65536 / 4 * 3,
 	}
+	// Every module is read through before wazero sees it (wasmbin.Check: wazero trusts the
+	// counts a module declares). An untrusted one is metered: it checks in with the host, which
+	// enforces the call deadline, every fuelPerRefuel function entries and loop iterations.
+	wasm := spec.Wasm
+	if lim.Trusted {
+		err = wasmbin.Check(wasm)
+	} else {
+		wasm, err = wasmbin.Meter(wasm, fuelPerRefuel)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidModule, err)
+	}
 	rcfg := wazero.NewRuntimeConfigCompiler().
 		WithCompilationCache(r.cache).
-		WithMemoryLimitPages(lim.MemoryPages).
-		WithCloseOnContextDone(!lim.Trusted)
+		WithMemoryLimitPages(lim.MemoryPages)
 	v.rt = wazero.NewRuntimeWithConfig(ctx, rcfg)
 	defer func() {
 		if err != nil {
@@ -102,8 +114,13 @@ func newVersion(ctx context.Context, r *Runtime, spec Spec) (_ *version, err err
 	if err := v.instantiateHostModule(ctx); err != nil {
 		return nil, err
 	}
+	if !lim.Trusted {
+		if err := instantiateMeter(ctx, v.rt); err != nil {
+			return nil, err
+		}
+	}
 	start := time.Now()
-	v.cm, err = v.rt.CompileModule(ctx, spec.Wasm)
+	v.cm, err = compile(ctx, v.rt, wasm)
 	if err != nil {
 		return nil, fmt.Errorf("%w: compile: %w", ErrInvalidModule, err)
 	}
@@ -117,6 +134,9 @@ func newVersion(ctx context.Context, r *Runtime, spec Spec) (_ *version, err err
 	}
 	for _, imp := range v.cm.ImportedFunctions() {
 		mod, name, _ := imp.Import()
+		if mod == wasmbin.MeterModule && !lim.Trusted {
+			continue // added by Meter, which refuses modules that import it themselves
+		}
 		if mod != wasi_snapshot_preview1.ModuleName && mod != abi.HostModule {
 			return nil, fmt.Errorf("%w: imports %s.%s, only %s and %s are provided", ErrInvalidModule, mod, name, wasi_snapshot_preview1.ModuleName, abi.HostModule)
 		}
@@ -141,6 +161,45 @@ func newVersion(ctx context.Context, r *Runtime, spec Spec) (_ *version, err err
 		v.log.Info("plugin declares a newer ABI minor version", "minor", minor, "host_minor", abi.Minor)
 	}
 	return v, nil
+}
+
+// fuelPerRefuel is how many function entries and loop iterations a metered guest runs between
+// two deadline checks: about 0.1 ms of a Go guest's work, and one call into the host per about
+// 65,000 checks.
+const fuelPerRefuel = 1 << 16
+
+// instantiateMeter provides the refuel function metered modules import: it aborts the call
+// whose context is done or past its deadline, and hands out fuel otherwise. It checks the clock
+// itself rather than waiting for the context's timer, which needs a P the guest may be holding.
+func instantiateMeter(ctx context.Context, rt wazero.Runtime) error {
+	_, err := rt.NewHostModuleBuilder(wasmbin.MeterModule).NewFunctionBuilder().
+		WithGoFunction(api.GoFunc(func(ctx context.Context, stack []uint64) {
+			if err := ctx.Err(); errors.Is(err, context.Canceled) {
+				panic(sys.NewExitError(sys.ExitCodeContextCanceled))
+			} else if err != nil {
+				panic(sys.NewExitError(sys.ExitCodeDeadlineExceeded))
+			}
+			if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
+				panic(sys.NewExitError(sys.ExitCodeDeadlineExceeded))
+			}
+			stack[0] = fuelPerRefuel
+		}), nil, []api.ValueType{api.ValueTypeI32}).Export(wasmbin.MeterFunc).
+		Instantiate(ctx)
+	if err != nil {
+		return fmt.Errorf("instantiate the meter: %w", err)
+	}
+	return nil
+}
+
+// compile is rt.CompileModule with a panic of wazero's validator (1.12 panics on some malformed
+// modules that wasmbin.Check lets through) returned as an error.
+func compile(ctx context.Context, rt wazero.Runtime, wasm []byte) (cm wazero.CompiledModule, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			cm, err = nil, fmt.Errorf("the wasm compiler failed on this module: %v", v)
+		}
+	}()
+	return rt.CompileModule(ctx, wasm)
 }
 
 func checkExports(cm wazero.CompiledModule) error {

@@ -1,5 +1,7 @@
 package plugin_test
 
+import "github.com/metahost/metahost/internal/testing/wasmgen"
+
 // A tiny WebAssembly binary writer for modules that must be rejected before any Go guest is
 // compiled (compiling a Go guest takes seconds, and much longer under -race).
 
@@ -10,68 +12,37 @@ type wasmFunc struct {
 	body    []byte // instructions without the final end
 }
 
-func uleb(v uint64) []byte {
-	var out []byte
-	for {
-		b := byte(v & 0x7f)
-		v >>= 7
-		if v != 0 {
-			out = append(out, b|0x80)
-			continue
-		}
-		return append(out, b)
-	}
-}
-
-func sleb(v int64) []byte {
-	var out []byte
-	for {
-		b := byte(v & 0x7f)
-		v >>= 7
-		if (v == 0 && b&0x40 == 0) || (v == -1 && b&0x40 != 0) {
-			return append(out, b)
-		}
-		out = append(out, b|0x80)
-	}
-}
-
-func section(id byte, content []byte) []byte {
-	return append(append([]byte{id}, uleb(uint64(len(content)))...), content...)
-}
-
-func name(s string) []byte { return append(uleb(uint64(len(s))), s...) }
-
 // wasmModule builds a module with one memory (exported as "memory") and the given functions,
 // each exported under its name.
 func wasmModule(fns ...wasmFunc) []byte {
 	var types, funcs, exports, code []byte
-	types = append(types, uleb(uint64(len(fns)))...)
-	funcs = append(funcs, uleb(uint64(len(fns)))...)
-	exports = append(exports, uleb(uint64(len(fns)+1))...)
-	code = append(code, uleb(uint64(len(fns)))...)
+	types = append(types, wasmgen.ULEB(uint64(len(fns)))...)
+	funcs = append(funcs, wasmgen.ULEB(uint64(len(fns)))...)
+	exports = append(exports, wasmgen.ULEB(uint64(len(fns)+1))...)
+	code = append(code, wasmgen.ULEB(uint64(len(fns)))...)
 	for i, f := range fns {
 		types = append(types, 0x60)
-		types = append(types, uleb(uint64(len(f.params)))...)
+		types = append(types, wasmgen.ULEB(uint64(len(f.params)))...)
 		types = append(types, f.params...)
-		types = append(types, uleb(uint64(len(f.results)))...)
+		types = append(types, wasmgen.ULEB(uint64(len(f.results)))...)
 		types = append(types, f.results...)
-		funcs = append(funcs, uleb(uint64(i))...)
-		exports = append(exports, name(f.name)...)
+		funcs = append(funcs, wasmgen.ULEB(uint64(i))...)
+		exports = append(exports, wasmgen.Name(f.name)...)
 		exports = append(exports, 0x00)
-		exports = append(exports, uleb(uint64(i))...)
+		exports = append(exports, wasmgen.ULEB(uint64(i))...)
 		body := append([]byte{0x00}, f.body...) // no locals
 		body = append(body, 0x0b)
-		code = append(code, uleb(uint64(len(body)))...)
+		code = append(code, wasmgen.ULEB(uint64(len(body)))...)
 		code = append(code, body...)
 	}
-	exports = append(exports, name("memory")...)
+	exports = append(exports, wasmgen.Name("memory")...)
 	exports = append(exports, 0x02, 0x00)
 	out := []byte{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00}
-	out = append(out, section(1, types)...)
-	out = append(out, section(3, funcs)...)
-	out = append(out, section(5, []byte{0x01, 0x00, 0x01})...) // one memory, min 1 page
-	out = append(out, section(7, exports)...)
-	out = append(out, section(10, code)...)
+	out = append(out, wasmgen.Section(1, types)...)
+	out = append(out, wasmgen.Section(3, funcs)...)
+	out = append(out, wasmgen.Section(5, []byte{0x01, 0x00, 0x01})...) // one memory, min 1 page
+	out = append(out, wasmgen.Section(7, exports)...)
+	out = append(out, wasmgen.Section(10, code)...)
 	return out
 }
 
@@ -80,8 +51,8 @@ const (
 	i64 = 0x7e
 )
 
-func i32Const(v int64) []byte { return append([]byte{0x41}, sleb(v)...) }
-func i64Const(v int64) []byte { return append([]byte{0x42}, sleb(v)...) }
+func i32Const(v int64) []byte { return append([]byte{0x41}, wasmgen.SLEB(v)...) }
+func i64Const(v int64) []byte { return append([]byte{0x42}, wasmgen.SLEB(v)...) }
 
 // abiModule is a minimal ABI-shaped module whose plugin_abi_version returns version and whose
 // plugin_describe returns describe (packed ptr/len, 0 = null).

@@ -70,8 +70,7 @@ func (e *Encoder) Float64(f float64) {
 }
 
 // Int64 appends v as 8 little-endian bytes. Fixed-width fields decode without a loop, which
-// matters inside a wasm guest run with close-on-context-done, where every loop iteration costs a
-// call back into the host's runtime.
+// matters inside a metered wasm guest, where every loop iteration costs a fuel check.
 func (e *Encoder) Int64(v int64) { e.buf = appendU64(e.buf, uint64(v)) }
 
 // Uint32 appends v as 4 little-endian bytes.

@@ -8,7 +8,7 @@ import (
 )
 
 // Every integer is fixed-width (sdk/wire Int64/Uint32): decoding then needs no loop per field,
-// which inside a guest run with close-on-context-done saves a trip to the host per iteration.
+// which inside a metered guest (host/plugin/wasmbin) saves a fuel check per iteration.
 
 // EncodeRowset appends one rowset: eight 8-byte integers, the overlap byte, the flags byte and
 // the id with a 4-byte length (the layout decodeRowsetFixed reads).
@@ -149,8 +149,7 @@ func DecodeRowsets(d *wire.Decoder, base, scratch []policy.Rowset) []policy.Rows
 		}
 		out = out[:n]
 		// Hot loop: one bounds check per rowset, fields read with inlined loads, no call per
-		// rowset (each call or loop iteration of a Go guest costs a trip to the host when it runs
-		// with close-on-context-done).
+		// rowset (each call or loop iteration of a metered guest costs a fuel check).
 		rest := d.Peek()
 		off := 0
 		for i := range out {
