@@ -205,7 +205,12 @@ func (m *module) section(s section, fuel uint32) error {
 	case secElement:
 		body, err = m.elements(s.body)
 	case secCode:
-		body, err = m.code(s.body)
+		// Written in place: the largest section by far is not copied twice.
+		m.out = append(m.out, s.id)
+		if m.out, err = m.code(s.body, m.out); err != nil {
+			return fmt.Errorf("%w: section %d: %w", ErrUnreadable, s.id, err)
+		}
+		return nil
 	default:
 		body, err = s.body, checkVerbatim(s.id, s.body)
 	}
@@ -409,27 +414,39 @@ func (m *module) constExpr(r *reader, out []byte) []byte {
 	return out
 }
 
-func (m *module) code(b []byte) ([]byte, error) {
+// code appends the code section's size and rewritten body to out. Sizes
+// are written as 5-byte LEB128 numbers and filled in afterwards, which the
+// format allows, so that each function is written once, in place.
+func (m *module) code(b, out []byte) ([]byte, error) {
 	r := reader{b: b}
 	n := r.u32()
-	out := make([]byte, 0, len(b)+len(b)/4)
+	sectionAt := len(out)
+	out = append(out, make([]byte, 5)...)
 	out = binary.AppendUvarint(out, uint64(n))
-	var fnBody []byte
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		size := r.u32()
 		body := r.bytes(int(size))
 		if r.err != nil {
 			break
 		}
+		at := len(out)
+		out = append(out, make([]byte, 5)...)
 		var err error
-		fnBody, err = m.function(body, fnBody[:0])
-		if err != nil {
+		if out, err = m.function(body, out); err != nil {
 			return nil, fmt.Errorf("function %d: %w", m.funcImports+i, err)
 		}
-		out = binary.AppendUvarint(out, uint64(len(fnBody)))
-		out = append(out, fnBody...)
+		putLEB5(out[at:], len(out)-at-5)
 	}
+	putLEB5(out[sectionAt:], len(out)-sectionAt-5)
 	return out, r.finish()
+}
+
+// putLEB5 writes v into b[:5] as a 5-byte LEB128 number.
+func putLEB5(b []byte, v int) {
+	for i := range 4 {
+		b[i] = byte(v>>(7*i))&0x7f | 0x80
+	}
+	b[4] = byte(v >> 28)
 }
 
 // function rewrites one function body: a fuel check at entry and after every
@@ -452,45 +469,98 @@ func (m *module) function(body, out []byte) ([]byte, error) {
 	out = append(out, m.checkSeq...)
 	mark := r.off // body[mark:r.off] is read but not yet copied
 	depth := 1
-	for r.err == nil && depth > 0 {
-		if r.done() {
+	// The loop reads most instructions inline (a Go guest's code section is a
+	// million of them); the rare ones go through the reader.
+	b, off := body, r.off
+	for depth > 0 {
+		if off >= len(b) {
 			return nil, errTruncated
 		}
-		start := r.off
-		op := r.b[start]
-		r.off++
+		start := off
+		op := b[off]
+		off++
+		switch kind := immediates[op]; {
+		case kind == immNone:
+			if op == 0x0b { // end
+				depth--
+			}
+			continue
+		case kind == immU32 && op != 0x10 && op != 0x12 && op != 0xd2, kind == immI32:
+			if off = skipLEB(b, off, 5); off < 0 {
+				return nil, errLEB
+			}
+			if op == 0x18 { // delegate ends a try
+				depth--
+			}
+			continue
+		case kind == immI64:
+			if off = skipLEB(b, off, 10); off < 0 {
+				return nil, errLEB
+			}
+			continue
+		case kind == immU32x2:
+			if off = skipLEB(b, off, 5); off < 0 {
+				return nil, errLEB
+			}
+			if off = skipLEB(b, off, 5); off < 0 {
+				return nil, errLEB
+			}
+			continue
+		case kind == immMem:
+			if off < len(b) && b[off] < 0x40 { // one-byte alignment, no memory index
+				if off = skipLEB(b, off+1, 10); off < 0 {
+					return nil, errLEB
+				}
+				continue
+			}
+		case kind == immBlock && op != 0x03:
+			if off < len(b) && (b[off] == 0x40 || b[off] == 0x7f || b[off] == 0x7e) { // void, i32, i64
+				off++
+				depth++
+				continue
+			}
+		}
+		r.off = off
 		switch op {
 		case 0x10, 0x12, 0xd2: // call, return_call, ref.func
 			idx := r.u32()
-			out = append(out, body[mark:start]...)
+			out = append(out, b[mark:start]...)
 			out = append(out, op)
 			out = binary.AppendUvarint(out, uint64(m.fn(idx)))
 			mark = r.off
 		case 0x03: // loop
 			depth++
 			r.blockType()
-			out = append(out, body[mark:r.off]...)
+			out = append(out, b[mark:r.off]...)
 			out = append(out, m.checkSeq...)
 			mark = r.off
-		case 0x0b, 0x18: // end; delegate ends a try
-			depth--
-			if op == 0x18 {
-				r.u32()
-			}
 		case 0x02, 0x04, 0x06, 0x1f: // block, if, try, try_table
 			depth++
 			r.skipImmediates(op)
 		default:
 			r.skipImmediates(op)
 		}
+		if r.err != nil {
+			return nil, r.err
+		}
+		off = r.off
 	}
-	if r.err != nil {
-		return nil, r.err
-	}
-	if !r.done() {
+	if off != len(b) {
 		return nil, errTrailing
 	}
-	return append(out, body[mark:]...), nil
+	return append(out, b[mark:]...), nil
+}
+
+// skipLEB returns the offset after the LEB128 number at b[off:] of at most
+// maxBytes bytes, or -1.
+func skipLEB(b []byte, off, maxBytes int) int {
+	end := min(off+maxBytes, len(b))
+	for ; off < end; off++ {
+		if b[off] < 0x80 {
+			return off + 1
+		}
+	}
+	return -1
 }
 
 // check appends: fuel -= 1; if fuel == 0 { fuel = refuel() }. function
