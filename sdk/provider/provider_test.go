@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -221,27 +222,45 @@ func TestConfigHelpers(t *testing.T) {
 }
 
 func TestFrameBadInputs(t *testing.T) {
+	// An empty request header: format, flags, four empty strings, no keys, four zero varints.
+	empty := "\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
 	for _, tc := range []struct {
-		name    string
-		payload []byte
-		want    string
+		name     string
+		payload  []byte
+		response bool // decode into a Response
+		want     string
 	}{
-		{"empty", nil, "no header length"},
-		{"overlong varint", bytes.Repeat([]byte{0xff}, 11), "no header length"},
-		{"length beyond payload", []byte{10, '{', '}'}, "exceeds"},
-		{"huge length", []byte{0xff, 0xff, 0xff, 0xff, 0x0f, '{'}, "exceeds"},
-		{"not json", []byte("\x03abc"), "bad frame header"},
-		{"unknown field", []byte("\x07{\"x\":1}"), "unknown field"},
-		{"trailing", []byte("\x04{}{}"), "trailing"},
-		{"wrong type", []byte("\x0c{\"limit\":\"\"}"), "bad frame header"},
+		{"empty", nil, false, "no header length"},
+		{"overlong varint", bytes.Repeat([]byte{0xff}, 11), false, "no header length"},
+		{"length beyond payload", []byte{10, 1, 0}, false, "exceeds"},
+		{"huge length", []byte{0xff, 0xff, 0xff, 0xff, 0x0f, 1}, false, "exceeds"},
+		{"not a header", []byte("\x03abc"), false, "header format 97"},
+		{"JSON header of an older SDK", []byte("\x07{\"x\":1}"), false, "older than the host's; rebuild the plugin"},
+		{"truncated", []byte("\x02\x01\x00"), false, "bad varint"},
+		{"trailing", []byte("\x0c" + empty + "\x00"), false, "1 trailing bytes"},
+		{"unknown request flags", []byte("\x02\x01\x80"), false, "request flags 128"},
+		{"obj_info without config", []byte("\x02\x01\x02"), false, "request flags 2"},
+		{"keys count beyond the header", []byte("\x0a\x01\x00\x00\x00\x00\x00\xff\xff\xff\x0f"), false, "exceeds the message"},
+		{"unknown response flags", []byte("\x02\x01\x08"), true, "response flags 8"},
+		{"unknown object flags", []byte("\x03\x01\x01\x02"), true, "object flags 2"},
+		{"page count beyond the header", []byte("\x07\x01\x02\xff\xff\xff\xff\x0f"), true, "exceeds the message"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var r provider.Request
-			_, err := provider.DecodeFrame(tc.payload, &r)
+			var err error
+			if tc.response {
+				var r provider.Response
+				_, err = provider.DecodeFrame(tc.payload, &r)
+			} else {
+				var r provider.Request
+				_, err = provider.DecodeFrame(tc.payload, &r)
+			}
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want %q", err, tc.want)
 			}
 		})
+	}
+	if _, err := provider.EncodeFrame(struct{}{}, nil); err == nil {
+		t.Error("EncodeFrame took a header that is neither a Request nor a Response")
 	}
 	body := []byte{0, 1, 2, 255}
 	p, err := provider.EncodeFrame(&provider.Request{Key: "k", Limit: 3}, body)
@@ -279,6 +298,85 @@ func FuzzHandlerCall(f *testing.F) {
 		var r provider.Response
 		if _, err := provider.DecodeFrame(out, &r); err != nil {
 			t.Fatalf("answer is not a frame: %v", err)
+		}
+	})
+}
+
+// TestFrameRoundTrip: every field of a request and a response survives the
+// frame.
+func TestFrameRoundTrip(t *testing.T) {
+	mtime := time.Date(2026, 12, 6, 7, 0, 0, 123456789, time.UTC)
+	for _, tc := range []struct {
+		name   string
+		header any
+		fresh  func() any
+		body   []byte
+	}{
+		{"empty request", &provider.Request{}, func() any { return &provider.Request{} }, nil},
+		{"object store request", &provider.Request{
+			Config: &provider.Config{Obj: &provider.ObjInfo{AK: "ak", SK: "sk", Bucket: "b", Prefix: "p/q", Endpoint: "e:9000",
+				ExternalEndpoint: "x.example.com", Region: "r", Provider: "S3", UsePathStyle: true, SSEEnabled: true, Scheme: "http"}},
+			Key: "k/ü", Keys: []string{"a", "", "c"}, Prefix: "a/", After: "a/b", Limit: -1, Offset: -5, Length: 1 << 40, Size: 7,
+			Write: true, Upload: "u1"}, func() any { return &provider.Request{} }, []byte("body")},
+		{"hdfs request", &provider.Request{Config: &provider.Config{HDFS: &provider.HDFSInfo{Prefix: "v", BuildConf: provider.HDFSBuildConf{
+			FsName: "hdfs://nn:8020/x", User: "u", HDFSKerberosPrincipal: "p@R", HDFSKerberosKeytab: "/k",
+			HDFSConfs: []provider.HDFSConfKV{{Key: "a", Value: "1"}, {Key: "b", Value: ""}}}}}},
+			func() any { return &provider.Request{} }, nil},
+		{"config without a vault", &provider.Request{Config: &provider.Config{}}, func() any { return &provider.Request{} }, nil},
+		{"empty response", &provider.Response{}, func() any { return &provider.Response{} }, nil},
+		{"object response", &provider.Response{Object: &provider.Object{Key: "k", Size: 3, ETag: "e", ModTime: mtime, SSE: "AES256"}},
+			func() any { return &provider.Response{} }, []byte{0, 1}},
+		{"page response", &provider.Response{Page: &provider.ListPage{Objects: []provider.Object{{Key: "a"}, {Key: "b", Size: 1 << 33, ModTime: mtime}},
+			Next: "b"}, Deleted: 1000, More: true, Upload: "u"}, func() any { return &provider.Response{} }, nil},
+		{"empty page", &provider.Response{Page: &provider.ListPage{Objects: []provider.Object{}}}, func() any { return &provider.Response{} }, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := provider.EncodeFrame(tc.header, tc.body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := tc.fresh()
+			body, err := provider.DecodeFrame(p, got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tc.header) || !bytes.Equal(body, tc.body) {
+				t.Errorf("round trip:\n got %+v %q\nwant %+v %q", got, body, tc.header, tc.body)
+			}
+		})
+	}
+	// A header of 128 bytes or more takes a longer length prefix.
+	long := &provider.Request{Key: strings.Repeat("k", 300)}
+	p, _ := provider.EncodeFrame(long, []byte("x"))
+	var r provider.Request
+	if body, err := provider.DecodeFrame(p, &r); err != nil || r.Key != long.Key || string(body) != "x" {
+		t.Fatalf("long header: %v %q", err, body)
+	}
+}
+
+// FuzzDecodeResponse: what a plugin answers is outside input to the host.
+// Any payload is refused or decodes to a response that survives a second
+// frame unchanged.
+func FuzzDecodeResponse(f *testing.F) {
+	mtime := time.Unix(1_700_000_000, 5).UTC()
+	for _, r := range []*provider.Response{{}, {Object: &provider.Object{Key: "k", Size: 1, ModTime: mtime}},
+		{Page: &provider.ListPage{Objects: []provider.Object{{Key: "a"}}, Next: "a"}, More: true, Deleted: 3, Upload: "u"}} {
+		p, _ := provider.EncodeFrame(r, []byte("b"))
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		var r provider.Response
+		body, err := provider.DecodeFrame(payload, &r)
+		if err != nil {
+			return
+		}
+		p, err := provider.EncodeFrame(&r, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var again provider.Response
+		if _, err := provider.DecodeFrame(p, &again); err != nil || !reflect.DeepEqual(again, r) {
+			t.Fatalf("second frame: %v\n%+v\n%+v", err, again, r)
 		}
 	})
 }

@@ -1,10 +1,10 @@
 package provider
 
 import (
-	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
+
+	"github.com/metahost/metahost/sdk/wire"
 )
 
 // Method names on the wire (sdk/process Call's method argument).
@@ -48,25 +48,33 @@ type Response struct {
 	Upload  string    `json:"upload,omitempty"`
 }
 
-// maxHeader bounds a frame's JSON header (keys, a delete batch, a config).
+// maxHeader bounds a frame's header (keys, a delete batch, a config).
 const maxHeader = 2 << 20
 
 // EncodeFrame lays out a payload: the header's length as a uvarint, the
-// header as JSON, then body as raw bytes.
+// header (a *Request or a *Response, in the binary layout of header.go),
+// then body as raw bytes.
 func EncodeFrame(header any, body []byte) ([]byte, error) {
-	h, err := json.Marshal(header)
-	if err != nil {
-		return nil, fmt.Errorf("encode header: %w", err)
+	var e wire.Encoder
+	e.Grow(64 + len(body))
+	e.Byte(0) // room for a one-byte header length, moved if longer
+	if err := appendHeader(&e, header); err != nil {
+		return nil, err
 	}
-	out := make([]byte, 0, binary.MaxVarintLen64+len(h)+len(body))
-	out = binary.AppendUvarint(out, uint64(len(h)))
-	out = append(out, h...)
+	out := e.Bytes()
+	n := len(out) - 1
+	if n < 0x80 {
+		out[0] = byte(n)
+	} else {
+		out = append(binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+len(out)+len(body)), uint64(n)), out[1:]...)
+	}
 	return append(out, body...), nil
 }
 
-// DecodeFrame splits a payload into its header, decoded into header, and
-// its body (a sub-slice of payload). Unknown header fields are errors, as
-// is anything that is not a frame.
+// DecodeFrame splits a payload into its header, decoded into header (a
+// *Request or a *Response), and its body (a sub-slice of payload). Unknown
+// flags, trailing header bytes and anything that is not a frame are
+// errors.
 func DecodeFrame(payload []byte, header any) ([]byte, error) {
 	n, k := binary.Uvarint(payload)
 	if k <= 0 {
@@ -75,14 +83,8 @@ func DecodeFrame(payload []byte, header any) ([]byte, error) {
 	if n > maxHeader || n > uint64(len(payload)-k) {
 		return nil, fmt.Errorf("bad frame: header length %d exceeds the payload or %d bytes", n, maxHeader)
 	}
-	h := payload[k : k+int(n)]
-	dec := json.NewDecoder(bytes.NewReader(h))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(header); err != nil {
+	if err := readHeader(payload[k:k+int(n)], header); err != nil {
 		return nil, fmt.Errorf("bad frame header: %w", err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("bad frame header: trailing data")
 	}
 	return payload[k+int(n):], nil
 }
