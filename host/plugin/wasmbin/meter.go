@@ -466,7 +466,9 @@ func (m *module) function(body, out []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%d locals (at most %d)", locals, MaxLocals)
 	}
 	out = append(out, body[:r.off]...)
-	out = append(out, m.checkSeq...)
+	if !loopFirst(body[r.off:]) {
+		out = append(out, m.checkSeq...)
+	}
 	mark := r.off // body[mark:r.off] is read but not yet copied
 	depth := 1
 	// The loop reads most instructions inline (a Go guest's code section is a
@@ -549,6 +551,34 @@ func (m *module) function(body, out []byte) ([]byte, error) {
 		return nil, errTrailing
 	}
 	return append(out, b[mark:]...), nil
+}
+
+// loopFirst reports whether code reaches a loop header (and its fuel check)
+// through straight-line instructions only: no call, branch or condition on
+// the way, so the entry check would be redundant. A Go function begins
+// "global.get 0; local.set 1; block; loop".
+func loopFirst(code []byte) bool {
+	for off := 0; off < len(code) && off < 64; {
+		op := code[off]
+		off++
+		switch op {
+		case 0x03: // loop
+			return true
+		case 0x01: // nop
+		case 0x02: // block with an empty or single-value type
+			if off >= len(code) || (code[off] != 0x40 && code[off] != 0x7f && code[off] != 0x7e) {
+				return false
+			}
+			off++
+		case 0x20, 0x21, 0x22, 0x23, 0x41, 0x42: // local.get/set/tee, global.get, i32/i64.const
+			if off = skipLEB(code, off, 10); off < 0 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // skipLEB returns the offset after the LEB128 number at b[off:] of at most

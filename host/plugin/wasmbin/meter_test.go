@@ -33,10 +33,11 @@ var (
 //	6 counter   [] -> [i32]      the global the start function set
 //	7 init      [] -> []         start: global0 = 41 + ref.is_null(ref.func add1) + 1
 //	8 sum       [i32] -> [i32]   0+1+...+n-1 with a loop
+//	9 recurse   [] -> []         block; loop; call recurse: the loop is its first check
 func testModule() []byte {
 	types := wasmgen.Section(1, wasmgen.Vec(typeVoid, typeI32I32, typeI32))
 	imports := wasmgen.Section(2, wasmgen.Vec(wasmgen.Cat(wasmgen.Name("env"), wasmgen.Name("twice"), []byte{0x00, 0x01})))
-	funcs := wasmgen.Section(3, wasmgen.Vec([]byte{0}, []byte{1}, []byte{1}, []byte{1}, []byte{1}, []byte{2}, []byte{0}, []byte{1}))
+	funcs := wasmgen.Section(3, wasmgen.Vec([]byte{0}, []byte{1}, []byte{1}, []byte{1}, []byte{1}, []byte{2}, []byte{0}, []byte{1}, []byte{0}))
 	table := wasmgen.Section(4, wasmgen.Vec([]byte{0x70, 0x00, 0x01}))
 	globals := wasmgen.Section(6, wasmgen.Vec([]byte{0x7f, 0x01, 0x41, 0x00, 0x0b}))
 	exports := wasmgen.Section(7, wasmgen.Vec(
@@ -47,6 +48,7 @@ func testModule() []byte {
 		wasmgen.Cat(wasmgen.Name("viaImport"), []byte{0x00, 5}),
 		wasmgen.Cat(wasmgen.Name("counter"), []byte{0x00, 6}),
 		wasmgen.Cat(wasmgen.Name("sum"), []byte{0x00, 8}),
+		wasmgen.Cat(wasmgen.Name("recurse"), []byte{0x00, 9}),
 	))
 	start := wasmgen.Section(8, wasmgen.ULEB(7))
 	elems := wasmgen.Section(9, wasmgen.Vec(wasmgen.Cat([]byte{0x00, 0x41, 0x00, 0x0b}, wasmgen.Vec([]byte{3}))))
@@ -68,6 +70,7 @@ func testModule() []byte {
 			0x20, 0x01, 0x20, 0x02, 0x6a, 0x21, 0x01,
 			0x20, 0x02, 0x41, 0x01, 0x6a, 0x21, 0x02,
 			0x0c, 0x00, 0x0b, 0x0b, 0x20, 0x01),
+		wasmgen.Body(wasmgen.Vec(), 0x02, 0x40, 0x03, 0x40, 0x10, 0x09, 0x0c, 0x00, 0x0b, 0x0b),
 	))
 	names := wasmgen.Section(0, wasmgen.Cat(wasmgen.Name("name"), wasmgen.Section(1, wasmgen.Vec(wasmgen.Cat(wasmgen.ULEB(0), wasmgen.Name("twice")), wasmgen.Cat(wasmgen.ULEB(3), wasmgen.Name("add1")))),
 		wasmgen.Section(2, wasmgen.Vec(wasmgen.Cat(wasmgen.ULEB(8), wasmgen.Vec(wasmgen.Cat(wasmgen.ULEB(1), wasmgen.Name("acc")), wasmgen.Cat(wasmgen.ULEB(2), wasmgen.Name("i"))))))))
@@ -173,7 +176,7 @@ func TestMeteredModuleComputesTheSame(t *testing.T) {
 // TestMeteredCallsAreInterrupted: a loop without end and an exponential
 // recursion without any loop both reach refuel and stop when it aborts.
 func TestMeteredCallsAreInterrupted(t *testing.T) {
-	metered, err := wasmbin.Meter(testModule(), 10_000)
+	metered, err := wasmbin.Meter(testModule(), 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,9 +186,10 @@ func TestMeteredCallsAreInterrupted(t *testing.T) {
 	}{
 		{"spin", nil},
 		{"fib", []uint64{60}},
+		{"recurse", nil}, // no entry check: the loop header's comes first
 	} {
 		t.Run(tc.fn, func(t *testing.T) {
-			h := newHarness(t, 10_000, 5)
+			h := newHarness(t, 1000, 5)
 			m := h.instantiate(t, metered, "m")
 			_, err := call(t, m, tc.fn, tc.args...)
 			if !errors.Is(err, context.DeadlineExceeded) {
