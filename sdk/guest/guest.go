@@ -22,8 +22,8 @@
 //
 // The package owns every export: the allocator, the ABI version, describe, configure,
 // policy_invoke and validate_request. It recovers panics at the export boundary (a panic becomes
-// an error envelope with code "panic"), yields to the Go scheduler before each export returns so
-// that the guest's garbage collector keeps up, and reuses its buffers between calls.
+// an error envelope with code "panic"), yields to the Go scheduler before every 8th export returns
+// so that the guest's garbage collector keeps up, and reuses its buffers between calls.
 //
 // Rules for plugin authors: write nothing to stdout (use Log), start no goroutine that outlives a
 // call, and keep no state between calls: the host may recycle or discard an instance at any time.
