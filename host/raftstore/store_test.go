@@ -47,7 +47,19 @@ func openSingle(t testing.TB, dir string) *Store {
 			t.Fatal("no leader:", err)
 		}
 	}
-	return s
+	// Wait for the store's own writes (the leader's no-op, the node's address registration) so
+	// that a test sees only its own entries in the log.
+	for {
+		_, registered := s.Node(s.cfg.NodeID)
+		if registered && s.readyTerm.Load() == s.raft.CurrentTerm() {
+			return s
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("the store's own writes did not finish")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
 }
 
 func TestStoreProposeAndRead(t *testing.T) {
