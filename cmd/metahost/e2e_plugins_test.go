@@ -192,3 +192,43 @@ func streamAcrossSwap(ctx context.Context, t *testing.T, nodes []*testcluster.No
 		t.Errorf("request failed during the swap: %s", f)
 	}
 }
+
+// TestE2EPreloadAfterRestart: a node loads its bound plugins when it starts, before any call
+// needs them, so the first mutation after a restart does not wait for a cold load.
+func TestE2EPreloadAfterRestart(t *testing.T) {
+	ctx := e2eContext(t)
+	wasm := plugintest.Build(t, namingValidator)
+	c := testcluster.Start(t, 1, testcluster.Options{})
+	n := c.Node(1)
+	q := url.Values{"kind": {"validator"}, "version": {"1.0.0"}, "sha256": {plugintest.SHA256(wasm)}, "config": {"analytics"}}
+	if status, body, err := n.Do(ctx, http.MethodPut, "/v1/plugins/naming?"+q.Encode(), wasm, nil); err != nil || status != http.StatusOK {
+		t.Fatalf("register: %d %s %v", status, body, err)
+	}
+	if status, body, err := n.Do(ctx, http.MethodPost, "/v1/plugins/naming/bind", []byte(`{"operation":"create_instance"}`), nil); err != nil || status != http.StatusOK {
+		t.Fatalf("bind: %d %s %v", status, body, err)
+	}
+	if err := n.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// No create_instance is sent: only the preload can load the validator.
+	err := testcluster.Poll(ctx, 20*time.Millisecond, "the bound validator to be preloaded", func() (bool, error) {
+		var st struct {
+			Loaded string `json:"loaded_version"`
+			Calls  int    `json:"calls"`
+		}
+		status, out, err := n.Do(ctx, http.MethodGet, "/v1/plugins/naming", nil, nil)
+		if err != nil || status != http.StatusOK || json.Unmarshal(out, &st) != nil {
+			return false, fmt.Errorf("status: %d %s %v", status, out, err)
+		}
+		if st.Calls != 0 {
+			return false, fmt.Errorf("the validator was called %d times", st.Calls)
+		}
+		return st.Loaded == "1.0.0", nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(n.LogTail(50), "bound plugins preloaded") {
+		t.Errorf("no preload in the log:\n%s", n.LogTail(50))
+	}
+}

@@ -46,6 +46,8 @@ type Server struct {
 	compactionStop func()
 	// recyclerStop stops the recycler.
 	recyclerStop func()
+	// preloadStop stops the background load of the bound plugins.
+	preloadStop func()
 }
 
 // identity is written into the data dir on first start so a data dir cannot
@@ -208,7 +210,23 @@ func Start(ctx context.Context, cfg Config, version string, logger hclog.Logger,
 	}
 	started = true
 	logger.Info("metahost is serving", "node", cfg.NodeID, "http", ln.Addr().String(), "raft", cfg.RaftAddr, "data_dir", cfg.DataDir)
+	s.preloadStop = preloadPlugins(pluginMgr, logger.Named("plugins"))
 	return s, nil
+}
+
+// preloadPlugins loads the bound plugins in the background (see manager.Preload); the returned
+// function stops it and waits.
+func preloadPlugins(mgr *manager.Manager, logger hclog.Logger) func() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		start := time.Now()
+		if names := mgr.Preload(ctx); len(names) > 0 {
+			logger.Info("bound plugins preloaded", "plugins", names, "duration", time.Since(start).Round(time.Millisecond))
+		}
+	}()
+	return func() { cancel(); <-done }
 }
 
 // startTSDB starts the last-point retention loop and, when configured, the
@@ -265,6 +283,9 @@ func (s *Server) Close() error {
 	}
 	if s.tsdbStop != nil {
 		herr = errors.Join(herr, s.tsdbStop(ctx))
+	}
+	if s.preloadStop != nil {
+		s.preloadStop()
 	}
 	perr := s.plugins.Close(ctx)
 	serr := s.store.Close()

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -185,6 +186,46 @@ func (m *Manager) ensure(ctx context.Context, name string) (catalog.Entry, loade
 	m.swaps[name]++
 	m.mu.Unlock()
 	return e, want, nil
+}
+
+// Preload loads every enabled plugin the catalog binds (policies bound to tables, validators
+// bound to operations), so that the first compaction or mutation after a start does not wait for
+// a cold load (tens of milliseconds from the compilation cache, about a second without it). It
+// reads the bindings linearizably, so it waits for a leader and for this node to catch up, and
+// returns the names it loaded; a plugin that fails to load is logged and left to load on its
+// first call.
+func (m *Manager) Preload(ctx context.Context) []string {
+	var names []string
+	err := m.catalog.View(ctx, raftstore.ReadOptions{}, func(r catalog.Reader) error {
+		for _, b := range r.PolicyBindings() {
+			names = append(names, b.Policy)
+		}
+		for _, b := range r.AllValidatorBindings() {
+			names = append(names, b.Validator)
+		}
+		return nil
+	})
+	if err != nil {
+		m.logger.Debug("plugin preload skipped: the catalog is not readable", "error", err)
+		return nil
+	}
+	slices.Sort(names)
+	var loaded []string
+	for _, name := range slices.Compact(names) {
+		if ctx.Err() != nil {
+			break
+		}
+		e, err := m.peek(ctx, name)
+		if err != nil || !e.Enabled {
+			continue
+		}
+		if _, err := m.Ensure(ctx, name); err != nil {
+			m.logger.Warn("plugin preload failed; it loads on its first call", "plugin", name, "error", err)
+			continue
+		}
+		loaded = append(loaded, name)
+	}
+	return loaded
 }
 
 // peek reads the entry without the module bytes.
