@@ -210,21 +210,18 @@ func Start(ctx context.Context, cfg Config, version string, logger hclog.Logger,
 	}
 	started = true
 	logger.Info("metahost is serving", "node", cfg.NodeID, "http", ln.Addr().String(), "raft", cfg.RaftAddr, "data_dir", cfg.DataDir)
-	s.preloadStop = preloadPlugins(pluginMgr, logger.Named("plugins"))
+	s.preloadStop = preloadPlugins(pluginMgr)
 	return s, nil
 }
 
 // preloadPlugins loads the bound plugins in the background (see manager.Preload); the returned
 // function stops it and waits.
-func preloadPlugins(mgr *manager.Manager, logger hclog.Logger) func() {
+func preloadPlugins(mgr *manager.Manager) func() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		start := time.Now()
-		if names := mgr.Preload(ctx); len(names) > 0 {
-			logger.Info("bound plugins preloaded", "plugins", names, "duration", time.Since(start).Round(time.Millisecond))
-		}
+		mgr.Preload(ctx)
 	}()
 	return func() { cancel(); <-done }
 }

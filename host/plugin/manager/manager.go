@@ -191,8 +191,8 @@ func (m *Manager) ensure(ctx context.Context, name string) (catalog.Entry, loade
 // Preload loads every enabled plugin the catalog binds (policies bound to tables, validators
 // bound to operations), so that the first compaction or mutation after a start does not wait for
 // a cold load (tens of milliseconds from the compilation cache, about a second without it). It
-// reads the bindings linearizably, so it waits for a leader and for this node to catch up, and
-// returns the names it loaded; a plugin that fails to load is logged and left to load on its
+// reads the bindings linearizably, so it waits for a leader and for this node to catch up, logs
+// and returns the names it loaded; a plugin that fails to load is logged and left to load on its
 // first call.
 func (m *Manager) Preload(ctx context.Context) []string {
 	var names []string
@@ -210,7 +210,13 @@ func (m *Manager) Preload(ctx context.Context) []string {
 		return nil
 	}
 	slices.Sort(names)
+	start := time.Now()
 	var loaded []string
+	defer func() {
+		if len(loaded) > 0 {
+			m.logger.Info("bound plugins preloaded", "plugins", loaded, "load_time", time.Since(start).Round(time.Millisecond))
+		}
+	}()
 	for _, name := range slices.Compact(names) {
 		if ctx.Err() != nil {
 			break
