@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -55,18 +56,6 @@ type version struct {
 	closed   bool
 	onClose  []func()
 	highMark uint32
-}
-
-func sameTypes(a, b []api.ValueType) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func newVersion(ctx context.Context, r *Runtime, spec Spec) (_ *version, err error) {
@@ -214,7 +203,7 @@ func checkExports(cm wazero.CompiledModule) error {
 		if !ok {
 			return fmt.Errorf("%w: missing export %s", ErrInvalidModule, want.name)
 		}
-		if !sameTypes(f.ParamTypes(), want.params) || !sameTypes(f.ResultTypes(), want.results) {
+		if !slices.Equal(f.ParamTypes(), want.params) || !slices.Equal(f.ResultTypes(), want.results) {
 			return fmt.Errorf("%w: export %s has the wrong signature", ErrInvalidModule, want.name)
 		}
 	}
@@ -223,8 +212,8 @@ func checkExports(cm wazero.CompiledModule) error {
 		if !ok {
 			continue
 		}
-		if !sameTypes(f.ParamTypes(), []api.ValueType{api.ValueTypeI32, api.ValueTypeI32}) ||
-			!sameTypes(f.ResultTypes(), []api.ValueType{api.ValueTypeI64}) {
+		if !slices.Equal(f.ParamTypes(), []api.ValueType{api.ValueTypeI32, api.ValueTypeI32}) ||
+			!slices.Equal(f.ResultTypes(), []api.ValueType{api.ValueTypeI64}) {
 			return fmt.Errorf("%w: export %s has the wrong signature", ErrInvalidModule, name)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/metahost/metahost/host/plugin"
@@ -27,7 +28,7 @@ func Build(tb testing.TB, pkg string, ldflags ...string) []byte {
 	out := filepath.Join(tb.TempDir(), "plugin.wasm")
 	args := []string{"build", "-buildmode=c-shared", "-trimpath", "-o", out}
 	if len(ldflags) > 0 {
-		args = append(args, "-ldflags", joinSpace(ldflags))
+		args = append(args, "-ldflags", strings.Join(ldflags, " "))
 	}
 	args = append(args, pkg)
 	cmd := exec.Command(goTool(), args...)
@@ -42,17 +43,6 @@ func Build(tb testing.TB, pkg string, ldflags ...string) []byte {
 		tb.Fatal(err)
 	}
 	return b
-}
-
-func joinSpace(s []string) string {
-	var b bytes.Buffer
-	for i, x := range s {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(x)
-	}
-	return b.String()
 }
 
 func goTool() string {

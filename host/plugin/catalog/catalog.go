@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/metahost/metahost/host/keys"
 	"github.com/metahost/metahost/host/raftstore"
@@ -322,7 +323,7 @@ func (r Reader) ValidatorBindings(op string) []ValidatorBinding {
 		if a.Order != b.Order {
 			return a.Order - b.Order
 		}
-		return compareStrings(a.Validator, b.Validator)
+		return strings.Compare(a.Validator, b.Validator)
 	})
 	return out
 }
@@ -362,14 +363,4 @@ func (r Reader) bound(name string) string {
 		}
 	}
 	return ""
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

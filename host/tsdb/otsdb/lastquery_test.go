@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -244,23 +245,10 @@ func TestDecodeLastQueryBodyErrors(t *testing.T) {
 	for _, c := range cases {
 		_, err := DecodeLastQueryBody([]byte(c.body))
 		var e *Error
-		if !errors.As(err, &e) || e.Code != 400 || e.Message != c.msg || !contains(e.Details, c.detailsHas) {
+		if !errors.As(err, &e) || e.Code != 400 || e.Message != c.msg || !strings.Contains(e.Details, c.detailsHas) {
 			t.Errorf("%s: err %v", c.name, err)
 		}
 	}
-}
-
-func contains(s, sub string) bool {
-	return len(sub) == 0 || (len(s) >= len(sub) && indexOf(s, sub) >= 0)
-}
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
 
 func TestLastQueryCheckPOST(t *testing.T) {

@@ -440,7 +440,7 @@ func applyRetain(a *raftstore.Apply) ([]byte, error) {
 		done     bool
 	)
 	for {
-		if k == nil || !hasPrefix(k, prefix) {
+		if k == nil || !bytes.HasPrefix(k, prefix) {
 			done = true
 			break
 		}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 
@@ -174,6 +173,3 @@ func decodeCell(v []byte) (cell, bool) {
 }
 
 func cellMillis(v []byte) int64 { return int64(binary.BigEndian.Uint64(v)) }
-
-// hasPrefix is bytes.HasPrefix (kept short at call sites).
-func hasPrefix(b, p []byte) bool { return bytes.HasPrefix(b, p) }

@@ -102,7 +102,7 @@ func (r *reader) lastPoint(tsuid []byte, backScan int32, meta bool, nowMs int64)
 	} else {
 		k, _ = c.Prev()
 	}
-	if k == nil || !hasPrefix(k, prefix) {
+	if k == nil || !bytes.HasPrefix(k, prefix) {
 		return cell{}, false
 	}
 	base, _, err := decodeInt64Field(k[len(prefix):])

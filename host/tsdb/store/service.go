@@ -12,6 +12,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -260,7 +261,7 @@ func (s *Service) lastSub(r *reader, q *otsdb.LastQuery, sub *otsdb.LastSubQuery
 	fieldStart := len(full) - 3 // family prefix length; the TSUID field follows
 	c := r.b.Cursor()
 	var tsuid []byte
-	for k, v := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, v = c.Next() {
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		var err error
 		tsuid, _, err = unescapeField(tsuid[:0], k[fieldStart:])
 		if err != nil || len(tsuid) < otsdb.MinTSUIDLen || !containsPairs(tsuid, pairs) {
@@ -314,7 +315,7 @@ func (s *Service) Suggest(ctx context.Context, kind Kind, prefix string, max int
 		p := uidPrefix(kind, prefix)
 		kindEnd := len(appendUIDKey(nil, kind, "")) - 3
 		c := raftstore.Data(tx).Cursor()
-		for k, _ := c.Seek(p); k != nil && hasPrefix(k, p) && len(out) < max; k, _ = c.Next() {
+		for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p) && len(out) < max; k, _ = c.Next() {
 			name, _, err := unescapeField(nil, k[kindEnd:])
 			if err != nil {
 				return err

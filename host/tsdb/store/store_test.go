@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -140,7 +141,7 @@ func TestRetentionKeepsCounterRow(t *testing.T) {
 	err = svc.store.View(ctx, raftstore.ReadOptions{}, func(tx *bolt.Tx) error {
 		c := raftstore.Data(tx).Cursor()
 		p := familyPrefix(nil, infixRow)
-		for k, _ := c.Seek(p); k != nil && hasPrefix(k, p); k, _ = c.Next() {
+		for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
 			rows++
 		}
 		return nil
