@@ -154,7 +154,8 @@ func (m *module) rewrite(secs []section, fuel uint32) error {
 	ensure := func(before int) error {
 		for _, id := range []byte{secType, secImport, secGlobal} {
 			if !has[id] && !emitted[id] && order[id] < before {
-				if err := m.section(section{id: id}, fuel); err != nil {
+				// A created section has no entries of its own: a zero count.
+				if err := m.section(section{id: id, body: []byte{0}}, fuel); err != nil {
 					return err
 				}
 				emitted[id] = true
@@ -180,9 +181,6 @@ func (m *module) rewrite(secs []section, fuel uint32) error {
 func (m *module) section(s section, fuel uint32) error {
 	var body []byte
 	var err error
-	if len(s.body) == 0 && s.id != secCustom {
-		s.body = []byte{0} // a section created here: no entries
-	}
 	switch s.id {
 	case secCustom:
 		var keep bool

@@ -278,6 +278,8 @@ func TestRefusals(t *testing.T) {
 		{"overlong LEB", wasmgen.Cat(hdr, wasmgen.Section(1, []byte{0x80, 0x80, 0x80, 0x80, 0x80, 0x01}))},
 		{"gc rec type", wasmgen.Cat(hdr, wasmgen.Section(1, wasmgen.Vec([]byte{0x4e, 0x00})))},
 		{"element flags 8", wasmgen.Cat(hdr, wasmgen.Section(9, wasmgen.Vec([]byte{0x08})))},
+		{"empty start section", wasmgen.Cat([]byte(wasmgen.Header), wasmgen.Section(8, nil))},
+		{"empty type section", wasmgen.Cat([]byte(wasmgen.Header), wasmgen.Section(1, nil))},
 		{"bad import kind", wasmgen.Cat(hdr, wasmgen.Section(2, wasmgen.Vec(wasmgen.Cat(wasmgen.Name("a"), wasmgen.Name("b"), []byte{0x05}))))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
