@@ -251,8 +251,5 @@ func readHeader(b []byte, header any) error {
 	default:
 		return fmt.Errorf("a frame header is a *Request or a *Response, not %T", header)
 	}
-	if err := d.Finish(); err != nil {
-		return err
-	}
-	return nil
+	return d.Finish()
 }

@@ -56,19 +56,13 @@ const maxHeader = 2 << 20
 // then body as raw bytes.
 func EncodeFrame(header any, body []byte) ([]byte, error) {
 	var e wire.Encoder
-	e.Grow(64 + len(body))
-	e.Byte(0) // room for a one-byte header length, moved if longer
 	if err := appendHeader(&e, header); err != nil {
 		return nil, err
 	}
-	out := e.Bytes()
-	n := len(out) - 1
-	if n < 0x80 {
-		out[0] = byte(n)
-	} else {
-		out = append(binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+len(out)+len(body)), uint64(n)), out[1:]...)
-	}
-	return append(out, body...), nil
+	h := e.Bytes()
+	out := make([]byte, 0, binary.MaxVarintLen64+len(h)+len(body))
+	out = binary.AppendUvarint(out, uint64(len(h)))
+	return append(append(out, h...), body...), nil
 }
 
 // DecodeFrame splits a payload into its header, decoded into header (a

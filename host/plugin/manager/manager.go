@@ -221,11 +221,11 @@ func (m *Manager) Preload(ctx context.Context) []string {
 		if ctx.Err() != nil {
 			break
 		}
-		e, err := m.peek(ctx, name)
-		if err != nil || !e.Enabled {
-			continue
-		}
-		if _, err := m.Ensure(ctx, name); err != nil {
+		_, err := m.Ensure(ctx, name)
+		switch {
+		case errors.Is(err, ErrDisabled), errors.Is(err, ErrNotRegistered):
+			continue // bound but not runnable: a call answers why
+		case err != nil:
 			m.logger.Warn("plugin preload failed; it loads on its first call", "plugin", name, "error", err)
 			continue
 		}
