@@ -76,19 +76,7 @@ func mountPlugins(r chi.Router, d Deps) {
 			writeJSON(w, http.StatusOK, out)
 		})
 		r.Get("/{name}", func(w http.ResponseWriter, req *http.Request) {
-			name := chi.URLParam(req, "name")
-			var e catalog.Entry
-			var ok bool
-			err := p.Catalog.View(req.Context(), readOpts(req), func(rd catalog.Reader) error {
-				e, ok = rd.Entry(name)
-				return nil
-			})
-			switch {
-			case err != nil:
-				writeStoreError(w, err)
-			case !ok:
-				writeAdminError(w, http.StatusNotFound, raftstore.CodeNotFound, fmt.Sprintf("plugin %q is not registered", name))
-			default:
+			if e, ok := readEntry(w, req, p.Catalog, chi.URLParam(req, "name"), readOpts(req)); ok {
 				writeJSON(w, http.StatusOK, p.Manager.Status(e))
 			}
 		})
@@ -214,17 +202,8 @@ func bindPlugin(w http.ResponseWriter, req *http.Request, p *PluginDeps, bind bo
 		writeAdminError(w, http.StatusBadRequest, raftstore.CodeInvalid, `bad binding: want {"table_id":N} for a policy or {"operation":"op","order":N,"on_error":"fail_closed|fail_open"} for a validator: `+err.Error())
 		return
 	}
-	var e catalog.Entry
-	var ok bool
-	if err := p.Catalog.View(req.Context(), raftstore.ReadOptions{}, func(rd catalog.Reader) error {
-		e, ok = rd.Entry(name)
-		return nil
-	}); err != nil {
-		writeStoreError(w, err)
-		return
-	}
+	e, ok := readEntry(w, req, p.Catalog, name, raftstore.ReadOptions{})
 	if !ok {
-		writeAdminError(w, http.StatusNotFound, raftstore.CodeNotFound, fmt.Sprintf("plugin %q is not registered", name))
 		return
 	}
 	var out any
@@ -280,4 +259,22 @@ func unbindPolicy(ctx context.Context, cat *catalog.Service, table int64, policy
 		return raftstore.Errorf(raftstore.CodeNotFound, "table %d is not bound to policy %q", table, policy)
 	}
 	return cat.UnbindPolicy(ctx, table)
+}
+
+// readEntry reads plugin name's catalog entry; when it cannot (a store error, or no such plugin)
+// it writes the error answer and returns false.
+func readEntry(w http.ResponseWriter, req *http.Request, cat *catalog.Service, name string, opts raftstore.ReadOptions) (catalog.Entry, bool) {
+	var e catalog.Entry
+	var ok bool
+	if err := cat.View(req.Context(), opts, func(rd catalog.Reader) error {
+		e, ok = rd.Entry(name)
+		return nil
+	}); err != nil {
+		writeStoreError(w, err)
+		return e, false
+	}
+	if !ok {
+		writeAdminError(w, http.StatusNotFound, raftstore.CodeNotFound, fmt.Sprintf("plugin %q is not registered", name))
+	}
+	return e, ok
 }
