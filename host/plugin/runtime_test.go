@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/metahost/metahost/internal/testing/testclock"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -219,7 +220,7 @@ func TestSandbox(t *testing.T) {
 
 func TestCircuitBreaker(t *testing.T) {
 	m := mods(t)
-	clk := &clock{now: time.Unix(1_700_000_000, 0)}
+	clk := testclock.New(time.Unix(1_700_000_000, 0))
 	rt, _ := newRuntime(t, plugin.Config{BreakerThreshold: 3, BreakerCooldown: time.Minute, Now: clk.Now})
 	load(t, rt, "h", "1", m.hostile, "", plugin.Limits{CallTimeout: 200 * time.Millisecond})
 	ctx := context.Background()

@@ -16,6 +16,12 @@ import (
 // until it leads, and closes it when the test ends.
 func OpenSingle(t testing.TB, handlers raftstore.Handlers) *raftstore.Store {
 	t.Helper()
+	return OpenSingleAt(t, handlers, nil)
+}
+
+// OpenSingleAt is OpenSingle with the store's clock (nil: the system clock).
+func OpenSingleAt(t testing.TB, handlers raftstore.Handlers, clock func() time.Time) *raftstore.Store {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -31,6 +37,7 @@ func OpenSingle(t testing.TB, handlers raftstore.Handlers) *raftstore.Store {
 		Logger:           hclog.New(&hclog.LoggerOptions{Level: hclog.Error}),
 		Bootstrap:        true,
 		HeartbeatTimeout: 200 * time.Millisecond,
+		Clock:            clock,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -6,11 +6,11 @@ package servertest
 
 import (
 	"context"
+	"github.com/metahost/metahost/internal/testing/testclock"
 	"io"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,34 +22,10 @@ import (
 const Token = "test-token"
 
 // Clock is a settable clock for servers under test.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type Clock = testclock.Clock
 
 // NewClock returns a clock reading t.
-func NewClock(t time.Time) *Clock { return &Clock{now: t} }
-
-// Now returns the clock's reading.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Set moves the clock to t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
-
-// Advance moves the clock forward by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+func NewClock(t time.Time) *Clock { return testclock.New(t) }
 
 // Server is a running single-node metahost.
 type Server struct {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"github.com/metahost/metahost/internal/testing/testclock"
 	"runtime"
 	"sync/atomic"
 	"syscall"
@@ -67,7 +68,7 @@ func BenchmarkApplyPut(b *testing.B) {
 // on) from 8 concurrent writers with 1,000-point batches: validation,
 // encoding, one raft command per batch, apply, acknowledgement.
 func BenchmarkPut(b *testing.B) {
-	svc := openService(b, DefaultConfig(), &testClock{now: time.Unix(1700000000, 0)})
+	svc := openService(b, DefaultConfig(), testclock.New(time.Unix(1700000000, 0)))
 	const clients, n = 8, 1000
 	batches := make([][]otsdb.PutPoint, clients)
 	for c := range batches {
@@ -107,7 +108,7 @@ func processCPU() time.Duration {
 // BenchmarkLast measures Service.Last: one series by TSUID (counter
 // method), one series with back_scan=24, and a metric with 10,000 series.
 func BenchmarkLast(b *testing.B) {
-	clock := &testClock{now: time.Unix(1700000000, 0)}
+	clock := testclock.New(time.Unix(1700000000, 0))
 	svc := openService(b, DefaultConfig(), clock)
 	ctx := context.Background()
 	for c := 0; c < 10; c++ {

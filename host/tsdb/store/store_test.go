@@ -4,75 +4,24 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
+	"github.com/metahost/metahost/host/raftstore/raftstoretest"
+	"github.com/metahost/metahost/internal/testing/testclock"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/go-hclog"
 	"github.com/metahost/metahost/host/raftstore"
 	"github.com/metahost/metahost/host/tsdb/otsdb"
 	bolt "go.etcd.io/bbolt"
 )
 
-// testClock is a settable clock.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
-
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // openService starts a single-node raft store with the tsdb handlers.
-func openService(t testing.TB, cfg Config, clock *testClock) *Service {
+func openService(t testing.TB, cfg Config, clock *testclock.Clock) *Service {
 	t.Helper()
 	svc := New(cfg, nil)
 	h := raftstore.Handlers{}
 	svc.Register(h)
-	st, err := raftstore.Open(raftstore.Config{
-		NodeID:           1,
-		DataDir:          t.TempDir(),
-		RaftAddr:         freeAddr(t),
-		HTTPAddr:         "127.0.0.1:1",
-		Handlers:         h,
-		Logger:           hclog.New(&hclog.LoggerOptions{Level: hclog.Error}),
-		Bootstrap:        true,
-		HeartbeatTimeout: 200 * time.Millisecond,
-		Clock:            clock.Now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	for !st.IsLeader() {
-		if err := st.Barrier(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	svc.Attach(st)
+	svc.Attach(raftstoretest.OpenSingleAt(t, h, clock.Now))
 	return svc
 }
 
@@ -96,7 +45,7 @@ func lastTSUID(t *testing.T, svc *Service, backScan int32, tsuids ...string) []o
 }
 
 func TestRetentionKeepsCounterRow(t *testing.T) {
-	clock := &testClock{now: time.Date(2026, 1, 10, 12, 30, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 1, 10, 12, 30, 0, 0, time.UTC))
 	cfg := DefaultConfig()
 	cfg.Retention = 48 * time.Hour
 	svc := openService(t, cfg, clock)
@@ -152,7 +101,7 @@ func TestRetentionKeepsCounterRow(t *testing.T) {
 }
 
 func TestRetentionPaginates(t *testing.T) {
-	clock := &testClock{now: time.Date(2026, 1, 10, 12, 30, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 1, 10, 12, 30, 0, 0, time.UTC))
 	cfg := DefaultConfig()
 	cfg.Retention = time.Hour
 	cfg.MetaTracking = false
@@ -341,7 +290,7 @@ func mustSeriesKey(t *testing.T, cmd []byte) []byte {
 
 // The background loop runs retention on the leader.
 func TestRunRetainsInBackground(t *testing.T) {
-	clock := &testClock{now: time.Date(2026, 1, 10, 12, 30, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 1, 10, 12, 30, 0, 0, time.UTC))
 	cfg := DefaultConfig()
 	cfg.Retention = time.Hour
 	cfg.RetentionInterval = 10 * time.Millisecond
