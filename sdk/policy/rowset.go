@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 )
@@ -141,7 +142,7 @@ func OrderedByEnd(rs []Rowset) []Rowset {
 		return rs
 	}
 	out := slices.Clone(rs)
-	slices.SortStableFunc(out, func(a, b Rowset) int { return cmpInt64(a.EndVersion, b.EndVersion) })
+	slices.SortStableFunc(out, func(a, b Rowset) int { return cmp.Compare(a.EndVersion, b.EndVersion) })
 	return out
 }
 
@@ -152,16 +153,6 @@ func OrderedByStart(rs []Rowset) []Rowset {
 		return rs
 	}
 	out := slices.Clone(rs)
-	slices.SortStableFunc(out, func(a, b Rowset) int { return cmpInt64(a.StartVersion, b.StartVersion) })
+	slices.SortStableFunc(out, func(a, b Rowset) int { return cmp.Compare(a.StartVersion, b.StartVersion) })
 	return out
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

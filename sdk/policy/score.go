@@ -1,5 +1,7 @@
 package policy
 
+import "slices"
+
 // TotalScore is Tablet::get_real_compaction_score (§6): the sum of Score over all rowsets. The
 // scheduler ranks tablets by it.
 func TotalScore(t *Tablet) int64 { return SumScore(t.Rowsets) }
@@ -46,7 +48,7 @@ type TabletScores struct {
 // tablets. The base score uses the TIME_SERIES rule when p.Name() is "time_series". Like
 // CalcCumulativeScore it may update each tablet's cached promotion size.
 func ScoreTablets(p Policy, tablets []Tablet, nowMs int64, dst []TabletScores) []TabletScores {
-	dst = grow(dst, len(tablets))
+	dst = slices.Grow(dst, len(tablets))
 	timeSeries := p.Name() == NameTimeSeries
 	for i := range tablets {
 		t := &tablets[i]
@@ -62,18 +64,9 @@ func ScoreTablets(p Policy, tablets []Tablet, nowMs int64, dst []TabletScores) [
 
 // CumulativeScores appends p.CalcCumulativeScore of every tablet to dst, in the order of tablets.
 func CumulativeScores(p Policy, tablets []Tablet, nowMs int64, dst []int64) []int64 {
-	dst = grow(dst, len(tablets))
+	dst = slices.Grow(dst, len(tablets))
 	for i := range tablets {
 		dst = append(dst, p.CalcCumulativeScore(&tablets[i], nowMs))
 	}
 	return dst
-}
-
-func grow[T any](s []T, n int) []T {
-	if cap(s)-len(s) >= n {
-		return s
-	}
-	out := make([]T, len(s), len(s)+n)
-	copy(out, s)
-	return out
 }

@@ -227,15 +227,6 @@ func uvarint(buf []byte) (uint64, int) {
 	return 0, 0
 }
 
-func varint(buf []byte) (int64, int) {
-	ux, n := uvarint(buf)
-	x := int64(ux >> 1)
-	if ux&1 != 0 {
-		x = ^x
-	}
-	return x, n
-}
-
 // Finish reports an error if bytes are left over or a field was malformed.
 func (d *Decoder) Finish() error {
 	if d.err == nil && d.off != len(d.b) {
@@ -284,31 +275,12 @@ func (d *Decoder) Uvarint() uint64 {
 
 // Varint reads a zig-zag signed varint.
 func (d *Decoder) Varint() int64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := varint(d.b[d.off:])
-	if n <= 0 {
-		d.Fail("bad varint")
-		return 0
-	}
-	d.off += n
-	return v
+	u := d.Uvarint()
+	return int64(u>>1) ^ -int64(u&1)
 }
 
 // Float64 reads 8 little-endian bytes of IEEE-754 bits.
-func (d *Decoder) Float64() float64 {
-	if d.err != nil {
-		return 0
-	}
-	if len(d.b)-d.off < 8 {
-		d.Fail("unexpected end of message")
-		return 0
-	}
-	v := U64(d.b[d.off:])
-	d.off += 8
-	return math.Float64frombits(v)
-}
+func (d *Decoder) Float64() float64 { return math.Float64frombits(uint64(d.Int64())) }
 
 // Peek returns the unread bytes (aliasing the buffer) without consuming them; nil after an error.
 func (d *Decoder) Peek() []byte {
@@ -319,20 +291,11 @@ func (d *Decoder) Peek() []byte {
 }
 
 // Skip consumes n bytes that the caller checked with Peek.
-func (d *Decoder) Skip(n int) {
-	if d.err != nil {
-		return
-	}
-	if n < 0 || len(d.b)-d.off < n {
-		d.Fail("unexpected end of message")
-		return
-	}
-	d.off += n
-}
+func (d *Decoder) Skip(n int) { d.Take(n) }
 
 // Take returns the next n bytes (aliasing the buffer) and advances past them, or nil after
 // recording an error if fewer remain. Hot decoders read fixed-layout blocks from it with
-// encoding/binary, which the compiler inlines: no call and no loop per field.
+// U64 and U32, which the compiler inlines: no call and no loop per field.
 func (d *Decoder) Take(n int) []byte {
 	if d.err != nil {
 		return nil
@@ -375,37 +338,19 @@ func (d *Decoder) Uint32() uint32 {
 }
 
 // Count32 reads a 4-byte element count and checks it against the remaining bytes as Count does.
-func (d *Decoder) Count32(minSize int) int {
-	v := d.Uint32()
-	if d.err != nil {
-		return 0
-	}
-	if minSize < 1 {
-		minSize = 1
-	}
-	if uint64(v) > uint64(d.Remaining()/minSize) {
-		d.Fail("count %d exceeds the message", v)
-		return 0
-	}
-	return int(v)
-}
+func (d *Decoder) Count32(minSize int) int { return d.checkCount(uint64(d.Uint32()), minSize) }
 
 // String32 reads a string written by Encoder.String32. The result aliases the decoder's buffer.
-func (d *Decoder) String32() string {
-	n := d.Count32(1)
-	if d.err != nil || n == 0 {
-		return ""
-	}
-	s := unsafe.String(&d.b[d.off], n)
-	d.off += n
-	return s
-}
+func (d *Decoder) String32() string { return aliasString(d.bytes(d.Count32(1))) }
 
 // Count reads a length or element count and checks that at least count*minSize bytes remain,
 // so that a hostile count cannot make the caller allocate more than the message could describe.
 // minSize is the smallest encoding of one element (at least 1).
-func (d *Decoder) Count(minSize int) int {
-	v := d.Uvarint()
+func (d *Decoder) Count(minSize int) int { return d.checkCount(d.Uvarint(), minSize) }
+
+// checkCount returns the count v just read, or 0 after recording an error if fewer than
+// v*minSize bytes remain (or a read already failed).
+func (d *Decoder) checkCount(v uint64, minSize int) int {
 	if d.err != nil {
 		return 0
 	}
@@ -419,9 +364,9 @@ func (d *Decoder) Count(minSize int) int {
 	return int(v)
 }
 
-// Blob reads a length-prefixed byte string. The result aliases the decoder's buffer.
-func (d *Decoder) Blob() []byte {
-	n := d.Count(1)
+// bytes returns the next n bytes, which checkCount has already bounded, capacity-capped; nil
+// for n == 0 or after an error.
+func (d *Decoder) bytes(n int) []byte {
 	if d.err != nil || n == 0 {
 		return nil
 	}
@@ -430,9 +375,14 @@ func (d *Decoder) Blob() []byte {
 	return b
 }
 
+// Blob reads a length-prefixed byte string. The result aliases the decoder's buffer.
+func (d *Decoder) Blob() []byte { return d.bytes(d.Count(1)) }
+
 // String reads a length-prefixed string. The result aliases the decoder's buffer.
-func (d *Decoder) String() string {
-	b := d.Blob()
+func (d *Decoder) String() string { return aliasString(d.Blob()) }
+
+// aliasString returns b as a string sharing its memory ("" for an empty b).
+func aliasString(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
