@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 
@@ -27,17 +26,16 @@ var cosEndpoint = regexp.MustCompile(`^cos(?:-internal)?\.([a-z0-9-]+)\.(?:myqcl
 // rules returns Tencent COS's rules. allowPathStyle is the test mode.
 func rules(allowPathStyle bool) s3core.Rules {
 	return s3core.Rules{
-		Name: "cos", Provider: "COS", Version: Version, VirtualHosted: true,
-		Check: func(o *provider.ObjInfo) error { return check(o, allowPathStyle) },
+		Name: "cos", Provider: "COS", Version: Version, Check: check,
+		VirtualHosted: true, AllowPathStyle: allowPathStyle,
+		PathStyleErr: "COS buckets are addressed virtual-hosted style; use_path_style is not supported",
 	}
 }
 
-func allowPathStyle() bool { return os.Getenv(s3core.TestPathStyleEnv) == "1" }
-
 // check applies COS's rules: bucket `<name>-<appid>` (name at most 50
-// characters), a region name, a COS endpoint in that region, and
-// virtual-hosted addressing.
-func check(o *provider.ObjInfo, allowPathStyle bool) error {
+// characters), a region name and a COS endpoint in that region (s3core
+// refuses path-style addressing).
+func check(o *provider.ObjInfo) error {
 	m := bucketName.FindStringSubmatch(o.Bucket)
 	if m == nil {
 		return fmt.Errorf("bucket %q is not a COS bucket <name>-<appid> (lowercase letters, digits and '-', then '-' and the numeric APPID)", o.Bucket)
@@ -57,9 +55,6 @@ func check(o *provider.ObjInfo, allowPathStyle bool) error {
 		if e[1] != o.Region {
 			return fmt.Errorf("endpoint %q is in region %q, not %q", o.Endpoint, e[1], o.Region)
 		}
-	}
-	if o.UsePathStyle && !allowPathStyle {
-		return fmt.Errorf("COS buckets are addressed virtual-hosted style; use_path_style is not supported")
 	}
 	return nil
 }

@@ -10,4 +10,4 @@ import (
 	"github.com/metahost/metahost/storage-providers/internal/s3core"
 )
 
-func main() { provider.Serve(s3core.New(rules(allowPathStyle()))) }
+func main() { provider.Serve(s3core.New(rules(s3core.PathStyleTestMode()))) }

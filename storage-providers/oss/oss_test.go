@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -45,16 +44,7 @@ func TestRules(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			o := good()
 			tc.edit(o)
-			err := s3core.New(rules(tc.testMode)).Validate(context.Background(), &provider.Config{Obj: o})
-			if tc.want == "" {
-				if err != nil {
-					t.Fatalf("valid config refused: %v", err)
-				}
-				return
-			}
-			if !provider.HasCode(err, provider.CodeInvalidArgument) || !strings.Contains(err.Error(), provider.S3ConfErr) || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("got %v, want %q", err, tc.want)
-			}
+			s3suite.CheckRule(t, s3core.New(rules(tc.testMode)), o, tc.want)
 		})
 	}
 	if caps := s3core.New(rules(false)).Info().Capabilities; strings.Contains(strings.Join(caps, ","), provider.CapPathStyle) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 
@@ -26,17 +25,16 @@ var ossEndpoint = regexp.MustCompile(`^(?:s3\.)?oss-([a-z0-9-]+?)(?:-internal)?\
 // rules returns Alibaba Cloud OSS's rules. allowPathStyle is the test mode.
 func rules(allowPathStyle bool) s3core.Rules {
 	return s3core.Rules{
-		Name: "oss", Provider: "OSS", Version: Version, VirtualHosted: true,
-		Check: func(o *provider.ObjInfo) error { return check(o, allowPathStyle) },
+		Name: "oss", Provider: "OSS", Version: Version, Check: check,
+		VirtualHosted: true, AllowPathStyle: allowPathStyle,
+		PathStyleErr: "OSS only supports virtual-hosted style addressing; use_path_style must be false",
 	}
 }
 
-func allowPathStyle() bool { return os.Getenv(s3core.TestPathStyleEnv) == "1" }
-
-// check applies OSS's rules: bucket naming, a region, an OSS endpoint in
-// that region, and virtual-hosted addressing (OSS refuses path-style
-// requests).
-func check(o *provider.ObjInfo, allowPathStyle bool) error {
+// check applies OSS's rules: bucket naming, a region and an OSS endpoint in
+// that region (s3core refuses path-style addressing, which OSS does not
+// serve).
+func check(o *provider.ObjInfo) error {
 	if !bucketName.MatchString(o.Bucket) {
 		return fmt.Errorf("bucket %q breaks OSS naming (3-63 lowercase letters, digits and '-', starting and ending with a letter or digit)", o.Bucket)
 	}
@@ -53,9 +51,6 @@ func check(o *provider.ObjInfo, allowPathStyle bool) error {
 		if e[1] != r[1] {
 			return fmt.Errorf("endpoint %q is in region %q, not %q", o.Endpoint, e[1], r[1])
 		}
-	}
-	if o.UsePathStyle && !allowPathStyle {
-		return fmt.Errorf("OSS only supports virtual-hosted style addressing; use_path_style must be false")
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/metahost/metahost/sdk/provider"
@@ -51,19 +50,7 @@ func TestRules(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			o := good()
 			tc.edit(o)
-			err := store.Validate(context.Background(), &provider.Config{Obj: o})
-			if tc.want == "" {
-				if err != nil {
-					t.Fatalf("valid config refused: %v", err)
-				}
-				return
-			}
-			if !provider.HasCode(err, provider.CodeInvalidArgument) || !strings.Contains(err.Error(), provider.S3ConfErr) || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("got %v, want INVALID_ARGUMENT %q with %q", err, provider.S3ConfErr, tc.want)
-			}
-			if strings.Contains(err.Error(), o.SK) && o.SK != "" {
-				t.Fatalf("error leaks the secret key: %v", err)
-			}
+			s3suite.CheckRule(t, store, o, tc.want)
 		})
 	}
 	if err := store.Validate(context.Background(), &provider.Config{HDFS: &provider.HDFSInfo{}}); !provider.HasCode(err, provider.CodeInvalidArgument) {

@@ -336,7 +336,7 @@ func Run(t *testing.T, tgt Target) {
 		if _, err := v.Put(ctx, "zkeep/x", []byte("keep")); err != nil {
 			t.Fatal(err)
 		}
-		putMany(t, v, "dp/", count)
+		PutMany(t, v, "dp/", count)
 		// One batch first: a bounded amount, the rest still there.
 		n, more, err := v.DeletePrefixBatch(ctx, "dp/", 7)
 		if err != nil || n != 7 || !more {
@@ -370,9 +370,11 @@ func Run(t *testing.T, tgt Target) {
 	})
 }
 
-// putMany writes count small objects under prefix, a few calls at a time.
-func putMany(t *testing.T, v *provider.Vault, prefix string, count int) {
-	t.Helper()
+// PutMany writes count one-byte objects named <prefix><00000..> through v,
+// eight calls at a time: for the suite's delete-prefix case, benchmarks and
+// load tests.
+func PutMany(tb testing.TB, v *provider.Vault, prefix string, count int) {
+	tb.Helper()
 	ctx := context.Background()
 	sem := make(chan struct{}, 8)
 	errs := make(chan error, count)
@@ -386,14 +388,10 @@ func putMany(t *testing.T, v *provider.Vault, prefix string, count int) {
 	}
 	for range count {
 		if err := <-errs; err != nil {
-			t.Fatalf("put: %v", err)
+			tb.Fatalf("put: %v", err)
 		}
 	}
 }
-
-// PutMany writes count one-byte objects named <prefix><00000..> through v,
-// eight calls at a time: for benchmarks and load tests.
-func PutMany(t *testing.T, v *provider.Vault, prefix string, count int) { putMany(t, v, prefix, count) }
 
 func mustFrame(t *testing.T, req *provider.Request) []byte {
 	t.Helper()

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -35,9 +36,15 @@ type Rules struct {
 	// failure (wrapped into Doris's `s3 conf info err` text by the caller).
 	Check func(o *provider.ObjInfo) error
 	// VirtualHosted says the store is addressed virtual-hosted style in
-	// production: Check refuses use_path_style (outside the test mode), and
-	// the path_style capability is not reported.
+	// production: after Check, Validate refuses use_path_style with the
+	// detail PathStyleErr unless AllowPathStyle is set, and the path_style
+	// capability is not reported.
 	VirtualHosted bool
+	// PathStyleErr is the detail of the use_path_style refusal.
+	PathStyleErr string
+	// AllowPathStyle is the test mode (PathStyleTestMode) in which a
+	// virtual-hosted store accepts use_path_style, to run against MinIO.
+	AllowPathStyle bool
 }
 
 // Store is a provider.Provider over the S3 protocol. It keeps one minio
@@ -132,6 +139,9 @@ func (s *Store) Validate(_ context.Context, cfg *provider.Config) error {
 		if err := s.rules.Check(o); err != nil {
 			return provider.InvalidConfig("%v", err)
 		}
+	}
+	if s.rules.VirtualHosted && o.UsePathStyle && !s.rules.AllowPathStyle {
+		return provider.InvalidConfig("%s", s.rules.PathStyleErr)
 	}
 	return nil
 }
@@ -398,6 +408,10 @@ func (s *Store) DeletePrefix(ctx context.Context, cfg *provider.Config, prefix s
 // plugin's environment (the catalog declares it), lets a virtual-hosted-only
 // provider accept use_path_style so it can run against MinIO in tests.
 const TestPathStyleEnv = "METAHOST_PROVIDER_TEST_PATH_STYLE"
+
+// PathStyleTestMode reports whether TestPathStyleEnv is set to "1" in the
+// process environment: the value of Rules.AllowPathStyle in a provider's main.
+func PathStyleTestMode() bool { return os.Getenv(TestPathStyleEnv) == "1" }
 
 // Compile-time check.
 var _ provider.Provider = (*Store)(nil)

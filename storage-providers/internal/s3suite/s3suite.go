@@ -5,6 +5,7 @@ package s3suite
 import (
 	"context"
 	"fmt"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/metahost/metahost/internal/testing/miniotest"
 	"github.com/metahost/metahost/sdk/provider"
 	"github.com/metahost/metahost/sdk/provider/plugintest"
+	"github.com/metahost/metahost/storage-providers/internal/s3core"
 )
 
 // Provider names the provider under test.
@@ -100,17 +102,28 @@ func Conformance(t *testing.T, p Provider) {
 	})
 }
 
-func contains(err error, s string) bool {
-	return err != nil && len(s) > 0 && indexOf(err.Error(), s) >= 0
+// CheckRule validates o with store and checks the outcome: accepted when
+// want is "", otherwise refused with INVALID_ARGUMENT in Doris's `s3 conf
+// info err` text, containing want and not the secret key.
+func CheckRule(t *testing.T, store *s3core.Store, o *provider.ObjInfo, want string) {
+	t.Helper()
+	err := store.Validate(context.Background(), &provider.Config{Obj: o})
+	if want == "" {
+		if err != nil {
+			t.Fatalf("valid config refused: %v", err)
+		}
+		return
+	}
+	if !provider.HasCode(err, provider.CodeInvalidArgument) || !contains(err, provider.S3ConfErr) || !contains(err, want) {
+		t.Fatalf("got %v, want INVALID_ARGUMENT %q with %q", err, provider.S3ConfErr, want)
+	}
+	if contains(err, o.SK) {
+		t.Fatalf("error leaks the secret key: %v", err)
+	}
 }
 
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
+func contains(err error, s string) bool {
+	return err != nil && len(s) > 0 && strings.Contains(err.Error(), s)
 }
 
 // DeletePrefix10k writes 10,000 objects and deletes them by prefix, in
@@ -260,7 +273,7 @@ func BenchDeletePrefix(b *testing.B, p Provider) {
 	var elapsed time.Duration
 	for b.Loop() {
 		b.StopTimer()
-		putManyB(b, e.Vault, "bench-dp/", n)
+		plugintest.PutMany(b, e.Vault, "bench-dp/", n)
 		b.StartTimer()
 		start := time.Now()
 		got, err := e.Vault.DeletePrefix(ctx, "bench-dp/", nil)
@@ -271,23 +284,4 @@ func BenchDeletePrefix(b *testing.B, p Provider) {
 		deleted += got
 	}
 	b.ReportMetric(float64(deleted)/elapsed.Seconds(), "objects/s")
-}
-
-func putManyB(b *testing.B, v *provider.Vault, prefix string, count int) {
-	ctx := context.Background()
-	sem := make(chan struct{}, 16)
-	errs := make(chan error, count)
-	for i := range count {
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem }()
-			_, err := v.Put(ctx, fmt.Sprintf("%s%05d", prefix, i), []byte("x"))
-			errs <- err
-		}()
-	}
-	for range count {
-		if err := <-errs; err != nil {
-			b.Fatalf("put: %v", err)
-		}
-	}
 }
