@@ -162,12 +162,17 @@ func (c *msCall) fail(e *meta.Error) {
 	writeEnvelope(c.w, e.Code, e.Msg, nil, false)
 }
 
+// invalid answers INVALID_ARGUMENT with msg.
+func (c *msCall) invalid(msg string) {
+	writeEnvelope(c.w, dorispb.MetaServiceCode_INVALID_ARGUMENT, msg, nil, false)
+}
+
 func (c *msCall) ok() { writeEnvelope(c.w, dorispb.MetaServiceCode_OK, "", nil, false) }
 
 // parse decodes the body into req; on failure it answers and returns false.
 func (c *msCall) parse(req dorispb.Message) bool {
 	if err := dorispb.Unmarshal(c.body, req); err != nil {
-		writeEnvelope(c.w, dorispb.MetaServiceCode_INVALID_ARGUMENT, dorispb.RequestParseErrorMessage(c.route, err), nil, false)
+		c.invalid(dorispb.RequestParseErrorMessage(c.route, err))
 		return false
 	}
 	return true
@@ -317,7 +322,7 @@ func metaServiceRoutes() map[string]msRoute {
 	add(encodeKey, true, "encode_key")
 	add(getValue, true, "get_value")
 	add(func(c *msCall) {
-		c.fail(&meta.Error{Code: dorispb.MetaServiceCode_INVALID_ARGUMENT, Msg: "this method only support fdb txn kv"})
+		c.invalid("this method only support fdb txn kv")
 	}, true, "show_meta_ranges")
 	add(tabletStatsRoute, true, "get_tablet_stats")
 	add(abortTxnRoute, true, "abort_txn")
@@ -326,7 +331,7 @@ func metaServiceRoutes() map[string]msRoute {
 	add(func(c *msCall) {
 		var hb meta.Heartbeat
 		if err := decodeHeartbeat(c.body, &hb); err != nil {
-			writeEnvelope(c.w, dorispb.MetaServiceCode_INVALID_ARGUMENT, "parse http request '"+c.route+"': INVALID_ARGUMENT:"+err.Error(), nil, false)
+			c.invalid("parse http request '" + c.route + "': INVALID_ARGUMENT:" + err.Error())
 			return
 		}
 		if e := c.svc.ReportHeartbeat(c.r.Context(), hb); e != nil {
@@ -341,16 +346,16 @@ func metaServiceRoutes() map[string]msRoute {
 func decodeKey(c *msCall) {
 	key := c.query["key"]
 	if key == "" {
-		c.fail(&meta.Error{Code: dorispb.MetaServiceCode_INVALID_ARGUMENT, Msg: "no key to decode"})
+		c.invalid("no key to decode")
 		return
 	}
 	if len(key) > maxDecodeKeyHex {
-		c.fail(&meta.Error{Code: dorispb.MetaServiceCode_INVALID_ARGUMENT, Msg: "key too long to decode, limit 4096 hex characters"})
+		c.invalid("key too long to decode, limit 4096 hex characters")
 		return
 	}
 	text, err := keys.Prettify(key, c.query["unicode"] != "false")
 	if err != nil {
-		c.fail(&meta.Error{Code: dorispb.MetaServiceCode_INVALID_ARGUMENT, Msg: keys.DecodeKeyFailureMessage(key)})
+		c.invalid(keys.DecodeKeyFailureMessage(key))
 		return
 	}
 	writeMS(c.w, http.StatusOK, []byte(text))
@@ -359,7 +364,7 @@ func decodeKey(c *msCall) {
 func encodeKey(c *msCall) {
 	text, err := keys.EncodeKeyTool(c.query)
 	if err != nil {
-		c.fail(&meta.Error{Code: dorispb.MetaServiceCode_INVALID_ARGUMENT, Msg: err.Error()})
+		c.invalid(err.Error())
 		return
 	}
 	writeMS(c.w, http.StatusOK, []byte(text))
@@ -372,13 +377,13 @@ func getValue(c *msCall) {
 	if hexKey := c.query["key"]; hexKey != "" {
 		key = keys.Unhex(hexKey)
 		if len(key) == 0 {
-			c.fail(&meta.Error{Code: dorispb.MetaServiceCode_INVALID_ARGUMENT, Msg: "invalid key, key=" + hexKey})
+			c.invalid("invalid key, key=" + hexKey)
 			return
 		}
 	} else {
 		k, err := keys.BuildKey(c.query)
 		if err != nil {
-			c.fail(&meta.Error{Code: dorispb.MetaServiceCode_INVALID_ARGUMENT, Msg: err.Error()})
+			c.invalid(err.Error())
 			return
 		}
 		key = k

@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,17 +12,6 @@ import (
 	"github.com/metahost/metahost/host/server"
 	"github.com/metahost/metahost/host/server/servertest"
 )
-
-// msOK is the exact body of a successful J reply.
-const msOK = "{\n    \"code\": \"OK\",\n    \"msg\": \"\"\n}\n"
-
-// msErr is the exact body of a J error reply (rapidjson escaping of the
-// characters these messages contain).
-func msErr(category, msg string) string {
-	msg = strings.ReplaceAll(msg, `\`, `\\`)
-	msg = strings.ReplaceAll(msg, `"`, `\"`)
-	return "{\n    \"code\": \"" + category + "\",\n    \"msg\": \"" + msg + "\"\n}\n"
-}
 
 // instSeedTime is the clock of the instance tests: every ctime/mtime.
 var instSeedTime = time.Unix(1733650571, 0)
@@ -89,9 +77,9 @@ const seedCOS = `{
 }
 }`
 
-// seedLegacy is the seed's legacy create_instance example verbatim: it is
-// not JSON (a missing comma, bare `string` placeholders).
-const seedLegacy = `{
+// seedLegacyHead is the part of the seed's legacy create_instance example
+// up to its obj_info.
+const seedLegacyHead = `{
 "instance_id": "123456",
 "name": "name",
 "user_id": "abcdef",
@@ -104,7 +92,11 @@ const seedLegacy = `{
 "region": "test-region",
 "provider": "OBS",
 "user_id": "xxx"
-}
+}`
+
+// seedLegacy is the seed's legacy create_instance example verbatim: it is
+// not JSON (a missing comma, bare `string` placeholders).
+const seedLegacy = seedLegacyHead + `
 "ram_user": {
 "user_id": string,
 "ak": string,
@@ -114,20 +106,7 @@ const seedLegacy = `{
 
 // seedLegacyFixed is seedLegacy made JSON; like the seed it has no
 // external_endpoint, which the reference requires.
-const seedLegacyFixed = `{
-"instance_id": "123456",
-"name": "name",
-"user_id": "abcdef",
-"obj_info": {
-"ak": "test-ak1",
-"sk": "test-sk1",
-"bucket": "test-bucket",
-"prefix": "test-prefix",
-"endpoint": "test-endpoint",
-"region": "test-region",
-"provider": "OBS",
-"user_id": "xxx"
-},
+const seedLegacyFixed = seedLegacyHead + `,
 "ram_user": {
 "user_id": "ram",
 "ak": "ram-ak",
@@ -520,7 +499,7 @@ var instFuzzRoutes = []string{
 
 // FuzzMetaServiceInstanceHTTP posts arbitrary bodies to the instance and
 // object-store routes of a real server: every answer is a well-formed
-// envelope whose category matches its status.
+// envelope whose category matches its status (msCheckEnvelope).
 func FuzzMetaServiceInstanceHTTP(f *testing.F) {
 	for i, body := range []string{
 		`{"instance_id":"f","obj_info":{"ak":"a","sk":"s","bucket":"b","endpoint":"e","external_endpoint":"e","region":"r","provider":"S3"}}`,
@@ -537,23 +516,7 @@ func FuzzMetaServiceInstanceHTTP(f *testing.F) {
 	f.Fuzz(func(t *testing.T, route uint8, body string) {
 		rt := instFuzzRoutes[int(route)%len(instFuzzRoutes)]
 		r := msCall(t, s, "POST", rt, "", body)
-		category := map[int]string{200: "OK", 400: "INVALID_ARGUMENT", 404: "NOT_FOUND", 409: "ALREADY_EXISTED", 500: "INTERNAL_ERROR"}[r.Status]
-		if category == "" {
-			t.Fatalf("%s: status %d %q", rt, r.Status, r.Body)
-		}
-		if !strings.HasSuffix(r.Body, "}\n") || !json.Valid([]byte(r.Body)) {
-			t.Fatalf("%s: malformed envelope %q", rt, r.Body)
-		}
-		var env struct {
-			Code string `json:"code"`
-			Msg  string `json:"msg"`
-		}
-		if err := json.Unmarshal([]byte(r.Body), &env); err != nil || env.Code != category {
-			t.Fatalf("%s: status %d with envelope %q", rt, r.Status, r.Body)
-		}
-		if r.Status != 200 && env.Msg == "" {
-			t.Fatalf("%s: error without a message: %q", rt, r.Body)
-		}
+		msCheckEnvelope(t, rt, r.Status, []byte(r.Body))
 	})
 }
 

@@ -1,6 +1,8 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -17,9 +19,49 @@ func msURL(s *servertest.Server, route, query string) string {
 	return u
 }
 
+// msOK is the exact body of a successful J reply.
+const msOK = "{\n    \"code\": \"OK\",\n    \"msg\": \"\"\n}\n"
+
+// msErr is the exact body of a J error reply: the classic envelope with
+// rapidjson's escaping (which, for the messages of these tests, is Go's
+// without HTML escaping) and the framework's trailing newline.
+func msErr(category, msg string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(msg)
+	return "{\n    \"code\": \"" + category + "\",\n    \"msg\": " + strings.TrimSuffix(b.String(), "\n") + "\n}\n"
+}
+
+// msCheckEnvelope checks that b, answered with HTTP status, is a classic
+// envelope whose code is the status's category and whose message is empty
+// exactly when the status is 200.
+func msCheckEnvelope(t *testing.T, route string, status int, b []byte) {
+	t.Helper()
+	if !bytes.HasPrefix(b, []byte("{\n    \"code\": \"")) || !bytes.HasSuffix(b, []byte("}\n")) {
+		t.Fatalf("%s: %d: not an envelope: %q", route, status, b)
+	}
+	var env struct {
+		Code string  `json:"code"`
+		Msg  *string `json:"msg"`
+	}
+	if err := json.Unmarshal(b, &env); err != nil || env.Msg == nil {
+		t.Fatalf("%s: %d: bad envelope %q: %v", route, status, b, err)
+	}
+	want := map[int]string{200: "OK", 400: "INVALID_ARGUMENT", 404: "NOT_FOUND", 409: "ALREADY_EXISTED", 500: "INTERNAL_ERROR"}[status]
+	if want == "" || env.Code != want {
+		t.Fatalf("%s: status %d with code %q: %q", route, status, env.Code, b)
+	}
+	if status == 200 && *env.Msg != "" {
+		t.Fatalf("%s: OK with a message: %q", route, b)
+	}
+	if status != 200 && *env.Msg == "" {
+		t.Fatalf("%s: error without a message: %q", route, b)
+	}
+}
+
 func TestMetaServiceTokenAndRouting(t *testing.T) {
 	s := servertest.Start(t, servertest.Options{})
-	ok := "{\n    \"code\": \"OK\",\n    \"msg\": \"\"\n}\n"
 	cases := []struct {
 		name, method, url, body string
 		status                  int
@@ -30,12 +72,12 @@ func TestMetaServiceTokenAndRouting(t *testing.T) {
 		{"wrong token", "GET", s.URL + msPrefix + "get_instance?token=bad", "", 403, "incorrect token, token=bad\n"},
 		{"token not percent-decoded", "GET", s.URL + msPrefix + "x?token=a%20b", "", 403, "incorrect token, token=a%20b\n"},
 		{"unknown route with bad token", "GET", s.URL + msPrefix + "nope?token=x", "", 403, "incorrect token, token=x\n"},
-		{"last token wins", "GET", s.URL + msPrefix + "nope?token=bad&token=" + servertest.Token, "", 200, ok},
-		{"unknown route", "POST", msURL(s, "alter_obj_info", ""), "{}", 200, ok},
-		{"empty route", "GET", s.URL + "/MetaService/http?token=" + servertest.Token, "", 200, ok},
-		{"upper-case version", "GET", msURL(s, "V1/get_instance", ""), "", 200, ok},
-		{"v2 is unknown", "GET", msURL(s, "v2/get_instance", ""), "", 200, ok},
-		{"notify_decommissioned has no v1", "PUT", msURL(s, "v1/notify_decommissioned", ""), "{}", 200, ok},
+		{"last token wins", "GET", s.URL + msPrefix + "nope?token=bad&token=" + servertest.Token, "", 200, msOK},
+		{"unknown route", "POST", msURL(s, "alter_obj_info", ""), "{}", 200, msOK},
+		{"empty route", "GET", s.URL + "/MetaService/http?token=" + servertest.Token, "", 200, msOK},
+		{"upper-case version", "GET", msURL(s, "V1/get_instance", ""), "", 200, msOK},
+		{"v2 is unknown", "GET", msURL(s, "v2/get_instance", ""), "", 200, msOK},
+		{"notify_decommissioned has no v1", "PUT", msURL(s, "v1/notify_decommissioned", ""), "{}", 200, msOK},
 		{"decode_key without key", "GET", msURL(s, "decode_key", ""), "", 400, "{\n    \"code\": \"INVALID_ARGUMENT\",\n    \"msg\": \"no key to decode\"\n}\n"},
 		{"normalised path", "GET", s.URL + "/MetaService/http//v1//decode_key/?token=" + servertest.Token, "", 400, "{\n    \"code\": \"INVALID_ARGUMENT\",\n    \"msg\": \"no key to decode\"\n}\n"},
 		{"fully qualified service", "GET", s.URL + "/doris.cloud.MetaService/http/decode_key?token=" + servertest.Token, "", 400, "{\n    \"code\": \"INVALID_ARGUMENT\",\n    \"msg\": \"no key to decode\"\n}\n"},

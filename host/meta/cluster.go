@@ -1,6 +1,7 @@
 package meta
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,9 +20,6 @@ const cacheHelpMsg = "Ms nodes memory cache may be inconsistent, pls check regis
 // feSafeDropSeconds is how long after its creation an FE node (or a SQL
 // cluster holding it) cannot be dropped.
 const feSafeDropSeconds = 5 * 60
-
-// msgDeleted is the message of operations on a DELETED instance.
-const msgDeleted = "instance status has been set delete, plz check it"
 
 // applyAlterCluster implements MetaServiceImpl::alter_cluster (spec §5.1):
 // resolve the instance, dispatch on op, then Doris's code fix-ups.
@@ -87,18 +85,15 @@ func applyAlterCluster(t *Tx, req *dorispb.AlterClusterRequest) *Error {
 	return e
 }
 
-// loadForUpdate loads an instance and a deep copy of it (the copy is the
-// "old" value PutInstance needs to update the node index).
-func loadForUpdate(t *Tx, instanceID string) (inst, old *dorispb.InstanceInfoPB, found bool, e *Error) {
-	inst, found, e = t.Instance(instanceID)
-	if e != nil || !found {
-		return nil, nil, found, e
+// loadForUpdate is loadAlive with one code for a missing and a DELETED
+// instance; it also returns a deep copy of the instance (the "old" value
+// PutInstance needs to update the node index).
+func loadForUpdate(t *Tx, instanceID string, code dorispb.MetaServiceCode) (inst, old *dorispb.InstanceInfoPB, e *Error) {
+	inst, e = loadAlive(t, instanceID, code, code)
+	if e != nil {
+		return nil, nil, e
 	}
-	return inst, dorispb.Clone(inst), true, nil
-}
-
-func isDeleted(inst *dorispb.InstanceInfoPB) bool {
-	return inst.Status.Get() == dorispb.InstanceInfoPB_DELETED
+	return inst, dorispb.Clone(inst), nil
 }
 
 // addCluster implements ResourceManager::add_cluster (spec §5.3).
@@ -117,7 +112,9 @@ func addCluster(t *Tx, instanceID string, reqCluster *dorispb.ClusterPB) *Error 
 			}
 		}
 	}
-	inst, old, found, e := loadForUpdate(t, instanceID)
+	// Unlike the other operations, add_cluster words "not found" with an
+	// extra "info" prefix.
+	inst, found, e := t.Instance(instanceID)
 	if e != nil {
 		return e
 	}
@@ -125,8 +122,9 @@ func addCluster(t *Tx, instanceID string, reqCluster *dorispb.ClusterPB) *Error 
 		return errorf(dorispb.MetaServiceCode_KV_TXN_GET_ERR, "%s", keyNotFound("failed to get instance, info failed to get instance, instance_id=%s", instanceID))
 	}
 	if isDeleted(inst) {
-		return errorf(dorispb.MetaServiceCode_CLUSTER_NOT_FOUND, msgDeleted)
+		return errorf(dorispb.MetaServiceCode_CLUSTER_NOT_FOUND, "%s", instanceDeletedMsg)
 	}
+	old := dorispb.Clone(inst)
 	for _, ex := range inst.Clusters {
 		if ex.ClusterID.Get() == c.ClusterID.Get() {
 			return errorf(dorispb.MetaServiceCode_ALREADY_EXISTED, "try to add a existing cluster id, existing_cluster_id=%s", ex.ClusterID.Get())
@@ -172,15 +170,9 @@ func dropCluster(t *Tx, instanceID string, reqCluster *dorispb.ClusterPB) *Error
 	if reqCluster.ClusterID.Get() == "" {
 		return invalid("missing cluster_id=")
 	}
-	inst, old, found, e := loadForUpdate(t, instanceID)
+	inst, old, e := loadForUpdate(t, instanceID, dorispb.MetaServiceCode_CLUSTER_NOT_FOUND)
 	if e != nil {
 		return e
-	}
-	if !found {
-		return errorf(dorispb.MetaServiceCode_CLUSTER_NOT_FOUND, "%s", keyNotFound("failed to get instance, instance_id=%s", instanceID))
-	}
-	if isDeleted(inst) {
-		return errorf(dorispb.MetaServiceCode_CLUSTER_NOT_FOUND, msgDeleted)
 	}
 	idx := -1
 	for i, c := range inst.Clusters {
@@ -205,7 +197,7 @@ func dropCluster(t *Tx, instanceID string, reqCluster *dorispb.ClusterPB) *Error
 	}
 	name := inst.Clusters[idx].ClusterName.Get()
 	for _, c := range inst.Clusters {
-		if c.Type.Get() == dorispb.ClusterPB_VIRTUAL && contains(c.ClusterNames, name) {
+		if c.Type.Get() == dorispb.ClusterPB_VIRTUAL && slices.Contains(c.ClusterNames, name) {
 			return errorf(dorispb.MetaServiceCode_ALREADY_EXISTED,
 				"failed to drop cluster, this cluster owned by virtual cluster=%s if you want drop this cluster, please drop virtual cluster=%s firstly",
 				c.ClusterName.Get(), c.ClusterName.Get())
@@ -232,15 +224,9 @@ func updateCluster(t *Tx, instanceID string, reqCluster *dorispb.ClusterPB, acti
 	if reqCluster.ClusterID.Get() == "" {
 		return invalid("missing cluster_id=")
 	}
-	inst, old, found, e := loadForUpdate(t, instanceID)
+	inst, old, e := loadForUpdate(t, instanceID, dorispb.MetaServiceCode_INVALID_ARGUMENT)
 	if e != nil {
 		return e
-	}
-	if !found {
-		return invalid("%s", keyNotFound("failed to get instance, instance_id=%s", instanceID))
-	}
-	if isDeleted(inst) {
-		return invalid(msgDeleted)
 	}
 	var target *dorispb.ClusterPB
 	for _, c := range inst.Clusters {
@@ -261,7 +247,8 @@ func updateCluster(t *Tx, instanceID string, reqCluster *dorispb.ClusterPB, acti
 }
 
 // renameAction is rename_cluster: the new name must not be used by any
-// cluster of the instance, the target included.
+// cluster of the instance, the target included (so Doris's later "name eq
+// original name" check can never fire and is left out).
 func renameAction(req *dorispb.ClusterPB) clusterAction {
 	return func(c *dorispb.ClusterPB, clusters []*dorispb.ClusterPB) *Error {
 		name := req.ClusterName.Get()
@@ -269,9 +256,6 @@ func renameAction(req *dorispb.ClusterPB) clusterAction {
 			if ex.ClusterName.Get() == name {
 				return invalid("failed to rename cluster, a cluster with the same name already exists in this instance %s", dorispb.MarshalJSON(c))
 			}
-		}
-		if c.ClusterName.Get() == name {
-			return invalid("failed to rename cluster, name eq original name, original cluster is %s", dorispb.MarshalJSON(c))
 		}
 		c.ClusterName.Set(name)
 		return nil
@@ -349,14 +333,13 @@ func vclusterAction(req *dorispb.ClusterPB) clusterAction {
 				others = append(others, ex)
 			}
 		}
+		// validateSubClusters fails with invalid() only, the code every
+		// failure here has.
 		if len(req.ClusterNames) > 0 {
-			c.ClusterNames = nil
-			for _, name := range req.ClusterNames {
-				if e := validateSubClusters([]string{name}, others); e != nil {
-					return invalid("%s", e.Msg)
-				}
-				c.ClusterNames = append(c.ClusterNames, name)
+			if e := validateSubClusters(req.ClusterNames, others); e != nil {
+				return e
 			}
+			c.ClusterNames = append([]string(nil), req.ClusterNames...)
 		}
 		if p := req.ClusterPolicy; p != nil {
 			if c.ClusterPolicy == nil {
@@ -365,7 +348,7 @@ func vclusterAction(req *dorispb.ClusterPB) clusterAction {
 			cp := c.ClusterPolicy
 			if p.ActiveClusterName.Has() {
 				if e := validateSubClusters([]string{p.ActiveClusterName.Get()}, others); e != nil {
-					return invalid("%s", e.Msg)
+					return e
 				}
 				cp.ActiveClusterName.Set(p.ActiveClusterName.Get())
 			}
@@ -373,7 +356,7 @@ func vclusterAction(req *dorispb.ClusterPB) clusterAction {
 				// Only one standby is supported: the first one wins.
 				name := p.StandbyClusterNames[0]
 				if e := validateSubClusters([]string{name}, others); e != nil {
-					return invalid("%s", e.Msg)
+					return e
 				}
 				cp.StandbyClusterNames = []string{name}
 			}
@@ -395,15 +378,6 @@ func vclusterAction(req *dorispb.ClusterPB) clusterAction {
 		}
 		return nil
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // nodeEndpoint is get_node_endpoint_from_cluster: (host, else ip, else "")

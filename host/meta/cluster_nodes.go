@@ -1,10 +1,6 @@
 package meta
 
-import (
-	"strconv"
-
-	"github.com/metahost/metahost/host/meta/dorispb"
-)
+import "github.com/metahost/metahost/host/meta/dorispb"
 
 // nodeChange is one node of a node operation (Doris's ResourceManager::
 // NodeInfo): the node, the cluster it is meant for and the instance id the
@@ -82,11 +78,11 @@ func decommissionNodes(t *Tx, instanceID string, req *dorispb.AlterClusterReques
 		for _, rn := range reqNodes {
 			hit := false
 			if n.IP.Has() && rn.IP.Has() {
-				hit = joinEndpoint(n.IP.Get(), n.HeartbeatPort.Get()) == joinEndpoint(rn.IP.Get(), rn.HeartbeatPort.Get())
+				hit = n.IP.Get() == rn.IP.Get()
 			} else if n.Host.Has() && rn.Host.Has() {
-				hit = joinEndpoint(n.Host.Get(), n.HeartbeatPort.Get()) == joinEndpoint(rn.Host.Get(), rn.HeartbeatPort.Get())
+				hit = n.Host.Get() == rn.Host.Get()
 			}
-			if hit {
+			if hit && n.HeartbeatPort.Get() == rn.HeartbeatPort.Get() {
 				matched = append(matched, nodeChange{
 					role: ent.Role, instanceID: ent.InstanceID,
 					clusterID: ent.ClusterID, clusterName: ent.ClusterName,
@@ -107,22 +103,24 @@ func decommissionNodes(t *Tx, instanceID string, req *dorispb.AlterClusterReques
 	return modifyNodes(t, instanceID, readd, nil)
 }
 
-// portFor is the port modify_nodes compares: heartbeat_port when the node
-// has one, else edit_log_port.
-func portFor(n *dorispb.NodeInfoPB, useHeartbeat bool) string {
+// portFor is the port modify_nodes compares: heartbeat_port when
+// useHeartbeat (the node has one), else edit_log_port.
+func portFor(n *dorispb.NodeInfoPB, useHeartbeat bool) int32 {
 	if useHeartbeat {
-		return strconv.FormatInt(int64(n.HeartbeatPort.Get()), 10)
+		return n.HeartbeatPort.Get()
 	}
-	return strconv.FormatInt(int64(n.EditLogPort.Get()), 10)
+	return n.EditLogPort.Get()
 }
 
 // sameNode reports whether a and b share ip:port or host:port, the port of
-// each chosen by pa/pb.
+// each chosen by pa/pb. (Doris compares "addr:port" strings; a port has no
+// ':', so that is the same as comparing address and port.)
 func sameNode(a, b *dorispb.NodeInfoPB, pa, pb bool) bool {
-	if a.IP.Has() && b.IP.Has() && a.IP.Get()+":"+portFor(a, pa) == b.IP.Get()+":"+portFor(b, pb) {
-		return true
+	if portFor(a, pa) != portFor(b, pb) {
+		return false
 	}
-	return a.Host.Has() && b.Host.Has() && a.Host.Get()+":"+portFor(a, pa) == b.Host.Get()+":"+portFor(b, pb)
+	return (a.IP.Has() && b.IP.Has() && a.IP.Get() == b.IP.Get()) ||
+		(a.Host.Has() && b.Host.Has() && a.Host.Get() == b.Host.Get())
 }
 
 // matchesChange is modify_nodes's cluster filter: same name or same id
@@ -139,15 +137,9 @@ func modifyNodes(t *Tx, instanceID string, toAdd, toDel []nodeChange) *Error {
 	if (len(toAdd) > 0) == (len(toDel) > 0) {
 		return invalid("to_add and to_del both empty or both not empty")
 	}
-	inst, old, found, e := loadForUpdate(t, instanceID)
+	inst, old, e := loadForUpdate(t, instanceID, dorispb.MetaServiceCode_INVALID_ARGUMENT)
 	if e != nil {
 		return e
-	}
-	if !found {
-		return invalid("%s", keyNotFound("failed to get instance, instance_id=%s", instanceID))
-	}
-	if isDeleted(inst) {
-		return invalid(msgDeleted)
 	}
 	if len(toAdd) > 0 {
 		fe, be := registeredEndpoints(inst)

@@ -2,6 +2,7 @@ package meta
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/metahost/metahost/host/meta/dorispb"
@@ -38,12 +39,9 @@ func getCluster(t *Tx, req *dorispb.GetClusterRequest) Reply {
 	if instanceID == "" {
 		return Reply{Err: invalid("failed to get instance_id with cloud_unique_id=%s", cuid)}
 	}
-	inst, found, e := t.Instance(instanceID)
+	inst, e := loadInstance(t, instanceID, dorispb.MetaServiceCode_KV_TXN_GET_ERR)
 	if e != nil {
 		return Reply{Err: e}
-	}
-	if !found {
-		return Reply{Err: errorf(dorispb.MetaServiceCode_KV_TXN_GET_ERR, "%s", keyNotFound("failed to get instance, instance_id=%s", instanceID))}
 	}
 	resp := &dorispb.GetClusterResponse{}
 	resp.EnableStorageVault.Set(inst.EnableStorageVault.Get())
@@ -53,7 +51,7 @@ func getCluster(t *Tx, req *dorispb.GetClusterRequest) Reply {
 		for _, c := range inst.Clusters {
 			if (c.ClusterName.Has() && c.ClusterName.Get() == clusterName) ||
 				(c.ClusterID.Has() && c.ClusterID.Get() == clusterID) ||
-				contains(c.MysqlUserName, user) {
+				slices.Contains(c.MysqlUserName, user) {
 				resp.Cluster = append(resp.Cluster, c)
 			}
 		}
@@ -69,13 +67,6 @@ func getCluster(t *Tx, req *dorispb.GetClusterRequest) Reply {
 	return Reply{Result: resp}
 }
 
-func okStatus(msg string) *dorispb.MetaServiceResponseStatus {
-	st := &dorispb.MetaServiceResponseStatus{}
-	st.Code.Set(dorispb.MetaServiceCode_OK)
-	st.Msg.Set(msg)
-	return st
-}
-
 // GetClusterStatus implements get_cluster_status (spec §5.9). The result is
 // always the whole response; its status.msg carries the details as JSON.
 func (s *Service) GetClusterStatus(ctx context.Context, opts raftstore.ReadOptions, req *dorispb.GetClusterStatusRequest) Reply {
@@ -85,10 +76,7 @@ func (s *Service) GetClusterStatus(ctx context.Context, opts raftstore.ReadOptio
 func getClusterStatus(t *Tx, req *dorispb.GetClusterStatusRequest) Reply {
 	if len(req.InstanceIDs) == 0 && len(req.CloudUniqueIDs) == 0 {
 		e := invalid("cloud_unique_ids or instance_ids must be given, instance_ids.size: 0 cloud_unique_ids.size: 0")
-		st := &dorispb.MetaServiceResponseStatus{}
-		st.Code.Set(e.Code)
-		st.Msg.Set(e.Msg)
-		return Reply{Err: e, Result: &dorispb.GetClusterStatusResponse{Status: st}}
+		return Reply{Err: e, Result: &dorispb.GetClusterStatusResponse{Status: errStatus(e)}}
 	}
 	var ids []string
 	if len(req.InstanceIDs) > 0 {

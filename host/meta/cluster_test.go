@@ -1,15 +1,13 @@
 package meta
 
 import (
-	"bytes"
 	"fmt"
-	"path/filepath"
+	"maps"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/metahost/metahost/host/meta/dorispb"
-	"github.com/metahost/metahost/host/secrets"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -62,26 +60,18 @@ func clTime(sec int64) time.Time { return time.Unix(sec, 0) }
 
 func clEnv(t *testing.T, cfg Config, seeds ...string) *testEnv {
 	t.Helper()
-	e := newTestEnvConfig(t, cfg)
+	return clEnvDB(t, cfg, nil, seeds...)
+}
+
+// clEnvDB is clEnv with the bbolt options opts (nil: the defaults).
+func clEnvDB(t *testing.T, cfg Config, opts *bolt.Options, seeds ...string) *testEnv {
+	t.Helper()
+	e := newTestEnvDB(t, cfg, opts)
 	e.now = clTime(clNow)
 	for _, s := range seeds {
 		clPutInstance(t, e, s)
 	}
 	return e
-}
-
-// clDump returns every key and value of the state, to prove a rejected
-// request changed nothing.
-func clDump(t *testing.T, e *testEnv) string {
-	t.Helper()
-	var b bytes.Buffer
-	_ = e.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket([]byte("data")).ForEach(func(k, v []byte) error {
-			fmt.Fprintf(&b, "%x=%s\n", k, v)
-			return nil
-		})
-	})
-	return b.String()
 }
 
 // clCluster returns the stored cluster with the given id, or nil.
@@ -133,11 +123,11 @@ func clRun(t *testing.T, cases []clCase) {
 				}
 				req.Op.Set(op)
 			}
-			before := clDump(t, e)
+			before := instDump(e)
 			got := e.mutate(OpAlterCluster, req)
 			wantErr(t, got, c.code, c.msg)
 			if c.code != clOK {
-				if after := clDump(t, e); after != before {
+				if after := instDump(e); !maps.Equal(after, before) {
 					t.Fatalf("rejected request changed the state:\nbefore %s\nafter  %s", before, after)
 				}
 				return
@@ -215,10 +205,9 @@ func TestAddCluster(t *testing.T) {
 		{name: "bad name without check", op: "ADD_CLUSTER", body: compute("x", "1bad", "")},
 		{name: "good name with check", cfg: &nameCheck, op: "ADD_CLUSTER", body: compute("x", "Good_1", "")},
 		{name: "degraded node cuid of a missing instance", op: "ADD_CLUSTER",
-			body:  compute("x", "x", `{"cloud_unique_id":"1:nope:x","ip":"1.2.3.4","heartbeat_port":9050}`),
-			code:  clInvalid,
-			msg:   "node=cloud_unique_id: \"1:nope:x\"\nip: \"1.2.3.4\"\nheartbeat_port: 9050\n cloud_unique_id use degrade format, but check instance failed",
-			check: nil},
+			body: compute("x", "x", `{"cloud_unique_id":"1:nope:x","ip":"1.2.3.4","heartbeat_port":9050}`),
+			code: clInvalid,
+			msg:  "node=cloud_unique_id: \"1:nope:x\"\nip: \"1.2.3.4\"\nheartbeat_port: 9050\n cloud_unique_id use degrade format, but check instance failed"},
 		{name: "master and follower", op: "ADD_CLUSTER", body: sql(fe("1.1.1.1", "FE_MASTER") + "," + fe("1.1.1.2", "FE_FOLLOWER")),
 			code: clInvalid, msg: "cluster is SQL type, and use multi follower mode, cant set master node, master count: 1 follower count: 1"},
 		{name: "no master", op: "ADD_CLUSTER", body: sql(fe("1.1.1.1", "FE_OBSERVER")),
@@ -647,7 +636,8 @@ func TestDecommissionNode(t *testing.T) {
 	})
 }
 
-// TestDecommissionThenNotify runs the whole node life cycle in order.
+// TestNodeLifeCycle runs the whole node life cycle in order: add,
+// decommission, notify decommissioned, drop.
 func TestNodeLifeCycle(t *testing.T) {
 	e := clEnv(t, DefaultConfig(), clFixture...)
 	node := `{"cloud_unique_id":"1:inst_a:be9","ip":"10.0.0.9","heartbeat_port":9050}`
@@ -803,9 +793,9 @@ func TestHeartbeat(t *testing.T) {
 			"compute node not found, instance_id=inst_a cloud_unique_id=1:inst_a:fe1 host=10.0.0.1 heartbeat_port=9010"},
 	}
 	for _, b := range bad {
-		before := clDump(t, e)
+		before := instDump(e)
 		wantErr(t, apply(b.hb), b.code, b.msg)
-		if clDump(t, e) != before {
+		if !maps.Equal(instDump(e), before) {
 			t.Fatalf("rejected heartbeat %+v changed the state", b.hb)
 		}
 	}
@@ -879,12 +869,12 @@ func FuzzAlterClusterApply(f *testing.F) {
 		}
 		req.Op.Set(dorispb.AlterClusterRequest_Operation(op % 14))
 		e := clFastEnv(t)
-		before := clDump(t, e)
+		before := instDump(e)
 		if got := e.mutate(OpAlterCluster, req); got != nil {
 			if got.Code == clOK || got.Msg == "" {
 				t.Fatalf("error without code or message: %+v", got)
 			}
-			if clDump(t, e) != before {
+			if !maps.Equal(instDump(e), before) {
 				t.Fatal("rejected request changed the state")
 			}
 		}
@@ -895,23 +885,7 @@ func FuzzAlterClusterApply(f *testing.F) {
 // so that fuzzing is not bound by the disk.
 func clFastEnv(t *testing.T) *testEnv {
 	t.Helper()
-	db, err := bolt.Open(filepath.Join(t.TempDir(), "state.db"), 0o600, &bolt.Options{NoSync: true, NoFreelistSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("data")); return err }); err != nil {
-		t.Fatal(err)
-	}
-	k, err := secrets.New([]byte(strings.Repeat("r", secrets.KeySize)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &testEnv{t: t, db: db, svc: New(k, DefaultConfig()), now: clTime(clNow)}
-	for _, s := range clFixture {
-		clPutInstance(t, e, s)
-	}
-	return e
+	return clEnvDB(t, DefaultConfig(), &bolt.Options{NoSync: true, NoFreelistSync: true}, clFixture...)
 }
 
 // TestAlterVClusterInfo covers the alter_vcluster_info operation (a

@@ -1,6 +1,7 @@
 package meta
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/metahost/metahost/host/meta/dorispb"
@@ -104,11 +105,11 @@ func validateVirtualCluster(c *dorispb.ClusterPB) string {
 	if (active == "") != (len(p.StandbyClusterNames) == 0) {
 		return "Inconsistent cluster policy: active_cluster_name must be set if standby_cluster_names are present, and vice versa."
 	}
-	if active == "" || !contains(c.ClusterNames, active) {
+	if active == "" || !slices.Contains(c.ClusterNames, active) {
 		return "active_cluster_name must not be empty and must be in cluster_names"
 	}
 	for _, standby := range p.StandbyClusterNames {
-		if !contains(c.ClusterNames, standby) {
+		if !slices.Contains(c.ClusterNames, standby) {
 			return "standby_cluster_name " + standby + " must be in cluster_names"
 		}
 		if standby == active {
@@ -148,7 +149,7 @@ func validateSubClusters(names []string, clusters []*dorispb.ClusterPB) *Error {
 			return invalid("sub cluster %s 's type must be eq COMPUTE", name)
 		}
 		for _, c := range clusters {
-			if c.Type.Get() == dorispb.ClusterPB_VIRTUAL && contains(c.ClusterNames, name) {
+			if c.Type.Get() == dorispb.ClusterPB_VIRTUAL && slices.Contains(c.ClusterNames, name) {
 				return invalid("sub cluster %s has been add by other vcg=%s", name, c.ClusterName.Get())
 			}
 		}

@@ -3,7 +3,6 @@ package meta
 import (
 	"context"
 	"encoding/json"
-	"sort"
 
 	"github.com/metahost/metahost/host/keys"
 	"github.com/metahost/metahost/host/meta/dorispb"
@@ -129,7 +128,7 @@ func (s *Service) ReportHeartbeat(ctx context.Context, hb Heartbeat) *Error {
 // given cloud_unique_id, ip or host, and heartbeat port.
 func findComputeNode(inst *dorispb.InstanceInfoPB, cuid, host string, port int32) *dorispb.NodeInfoPB {
 	for _, c := range inst.Clusters {
-		if c.Type.Get() != dorispb.ClusterPB_COMPUTE || !c.Type.Has() {
+		if c.Type.Get() != dorispb.ClusterPB_COMPUTE {
 			continue
 		}
 		for _, n := range c.Nodes {
@@ -158,12 +157,9 @@ func applyHeartbeat(t *Tx, hb *Heartbeat) *Error {
 	if instanceID == "" {
 		return invalid("empty instance_id")
 	}
-	inst, found, e := t.Instance(instanceID)
+	inst, e := loadInstance(t, instanceID, dorispb.MetaServiceCode_KV_TXN_GET_ERR)
 	if e != nil {
 		return e
-	}
-	if !found {
-		return errorf(dorispb.MetaServiceCode_KV_TXN_GET_ERR, "%s", keyNotFound("failed to get instance, instance_id=%s", instanceID))
 	}
 	node := findComputeNode(inst, hb.CloudUniqueID, hb.Host, hb.HeartbeatPort)
 	if node == nil {
@@ -223,13 +219,12 @@ func cloudClusterStatus(t *Tx, instanceID string) (map[string][]BEStatus, *Error
 	add := func(inst *dorispb.InstanceInfoPB) {
 		id := inst.InstanceID.Get()
 		for _, c := range inst.Clusters {
-			if !c.Type.Has() || c.Type.Get() != dorispb.ClusterPB_COMPUTE || len(c.Nodes) == 0 {
+			if c.Type.Get() != dorispb.ClusterPB_COMPUTE || len(c.Nodes) == 0 {
 				continue
 			}
 			list := out[c.ClusterID.Get()]
 			for _, n := range c.Nodes {
-				st := beStatus(t, id, n)
-				list = append(list, st)
+				list = append(list, beStatus(t, id, n))
 			}
 			out[c.ClusterID.Get()] = list
 		}
@@ -245,13 +240,9 @@ func cloudClusterStatus(t *Tx, instanceID string) (map[string][]BEStatus, *Error
 		add(inst)
 		return out, nil
 	}
-	var insts []*dorispb.InstanceInfoPB
-	if e := t.Instances(func(inst *dorispb.InstanceInfoPB) bool { insts = append(insts, inst); return true }); e != nil {
+	// Instances iterates in instance id order.
+	if e := t.Instances(func(inst *dorispb.InstanceInfoPB) bool { add(inst); return true }); e != nil {
 		return nil, e
-	}
-	sort.SliceStable(insts, func(i, j int) bool { return insts[i].InstanceID.Get() < insts[j].InstanceID.Get() })
-	for _, inst := range insts {
-		add(inst)
 	}
 	return out, nil
 }

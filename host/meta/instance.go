@@ -2,7 +2,8 @@ package meta
 
 import (
 	"context"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -248,6 +249,22 @@ func instanceParseInt(s string, stoi bool) (int64, bool) {
 // the same step.
 func applyAlterInstance(t *Tx, req *dorispb.AlterInstanceRequest) *Error {
 	id := req.InstanceID.Get()
+	// setStatus moves a live instance to status to; name is the status in
+	// the "can't set deleted instance to ..." message, already the message
+	// when it is already there.
+	setStatus := func(to dorispb.InstanceInfoPB_Status, name, already string) func(inst *dorispb.InstanceInfoPB) *Error {
+		return func(inst *dorispb.InstanceInfoPB) *Error {
+			switch inst.Status.Get() {
+			case dorispb.InstanceInfoPB_DELETED:
+				return invalid("can't set deleted instance to %s, instance_id = %s", name, id)
+			case to:
+				return invalid("%s, instance_id = %s", already, id)
+			}
+			inst.Status.Set(to)
+			inst.Mtime.Set(t.Now())
+			return nil
+		}
+	}
 	var action func(inst *dorispb.InstanceInfoPB) *Error
 	switch op := req.Op.Get(); op {
 	case dorispb.AlterInstanceRequest_DROP:
@@ -284,29 +301,9 @@ func applyAlterInstance(t *Tx, req *dorispb.AlterInstanceRequest) *Error {
 			return nil
 		}
 	case dorispb.AlterInstanceRequest_SET_OVERDUE:
-		action = func(inst *dorispb.InstanceInfoPB) *Error {
-			switch inst.Status.Get() {
-			case dorispb.InstanceInfoPB_DELETED:
-				return invalid("can't set deleted instance to overdue, instance_id = %s", id)
-			case dorispb.InstanceInfoPB_OVERDUE:
-				return invalid("the instance has already set  instance to overdue, instance_id = %s", id)
-			}
-			inst.Status.Set(dorispb.InstanceInfoPB_OVERDUE)
-			inst.Mtime.Set(t.Now())
-			return nil
-		}
+		action = setStatus(dorispb.InstanceInfoPB_OVERDUE, "overdue", "the instance has already set  instance to overdue")
 	case dorispb.AlterInstanceRequest_SET_NORMAL:
-		action = func(inst *dorispb.InstanceInfoPB) *Error {
-			switch inst.Status.Get() {
-			case dorispb.InstanceInfoPB_DELETED:
-				return invalid("can't set deleted instance to normal, instance_id = %s", id)
-			case dorispb.InstanceInfoPB_NORMAL:
-				return invalid("the instance is already normal, instance_id = %s", id)
-			}
-			inst.Status.Set(dorispb.InstanceInfoPB_NORMAL)
-			inst.Mtime.Set(t.Now())
-			return nil
-		}
+		action = setStatus(dorispb.InstanceInfoPB_NORMAL, "normal", "the instance is already normal")
 	case dorispb.AlterInstanceRequest_SET_SNAPSHOT_PROPERTY:
 		action = func(inst *dorispb.InstanceInfoPB) *Error {
 			return instanceSetSnapshotProperty(id, req.Properties, inst)
@@ -346,12 +343,7 @@ func instanceSetSnapshotProperty(id string, props map[string]string, inst *doris
 	if len(props) == 0 {
 		return invalid("propertiy is empty, instance_id = %s", id)
 	}
-	names := make([]string, 0, len(props))
-	for k := range props {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(props)) {
 		v := props[k]
 		switch k {
 		case "enabled":

@@ -87,17 +87,7 @@ func objinfoLoadAlive(t *Tx, cuid string) (*dorispb.InstanceInfoPB, *Error) {
 // objinfoLoadByID loads an instance for a mutation: missing is a KV read
 // error (500), DELETED is 404.
 func objinfoLoadByID(t *Tx, id string) (*dorispb.InstanceInfoPB, *Error) {
-	inst, ok, e := t.Instance(id)
-	if e != nil {
-		return nil, e
-	}
-	if !ok {
-		return nil, errorf(dorispb.MetaServiceCode_KV_TXN_GET_ERR, "%s", keyNotFound("failed to get instance, instance_id=%s", id))
-	}
-	if inst.Status.Get() == dorispb.InstanceInfoPB_DELETED {
-		return nil, errorf(dorispb.MetaServiceCode_CLUSTER_NOT_FOUND, instanceDeletedMsg)
-	}
-	return inst, nil
+	return loadAlive(t, id, dorispb.MetaServiceCode_KV_TXN_GET_ERR, dorispb.MetaServiceCode_CLUSTER_NOT_FOUND)
 }
 
 // applyAlterObjStoreInfo implements add_obj_info and legacy_update_ak_sk
@@ -358,38 +348,34 @@ func (s *Service) GetObjStoreInfo(ctx context.Context, opts raftstore.ReadOption
 	r := s.read(ctx, opts, func(t *Tx) Reply { return getObjStoreInfo(t, req) })
 	if r.Result == nil && r.Err != nil {
 		// A store failure (no leader, timeout): still a JR reply.
-		r.Result = &dorispb.GetObjStoreInfoResponse{Status: &dorispb.MetaServiceResponseStatus{
-			Code: dorispb.Some(r.Err.Code), Msg: dorispb.Some(r.Err.Msg),
-		}}
+		return objStoreFailure(r.Err)
 	}
 	return r
 }
 
+// objStoreFailure is get_obj_store_info's answer to e: the error, and a
+// result holding only the status.
+func objStoreFailure(e *Error) Reply {
+	return Reply{Err: e, Result: &dorispb.GetObjStoreInfoResponse{Status: errStatus(e)}}
+}
+
 func getObjStoreInfo(t *Tx, req *dorispb.GetObjStoreInfoRequest) Reply {
-	fail := func(e *Error) Reply {
-		return Reply{Err: e, Result: &dorispb.GetObjStoreInfoResponse{Status: &dorispb.MetaServiceResponseStatus{
-			Code: dorispb.Some(e.Code), Msg: dorispb.Some(e.Msg),
-		}}}
-	}
 	cuid := req.CloudUniqueID.Get()
 	if cuid == "" {
-		return fail(invalid("cloud unique id not set"))
+		return objStoreFailure(invalid("cloud unique id not set"))
 	}
 	id := t.ResolveInstanceID(cuid)
 	if id == "" {
-		return fail(invalid("empty instance_id"))
+		return objStoreFailure(invalid("empty instance_id"))
 	}
-	inst, ok, e := t.Instance(id)
+	inst, e := loadInstance(t, id, dorispb.MetaServiceCode_KV_TXN_GET_ERR)
 	if e != nil {
-		return fail(e)
-	}
-	if !ok {
-		return fail(errorf(dorispb.MetaServiceCode_KV_TXN_GET_ERR, "%s", keyNotFound("failed to get instance, instance_id=%s", id)))
+		return objStoreFailure(e)
 	}
 	resp := &dorispb.GetObjStoreInfoResponse{}
 	for _, o := range inst.ObjInfo {
 		if e := instanceOpenAll(t, o); e != nil {
-			return fail(e)
+			return objStoreFailure(e)
 		}
 	}
 	resp.EnableStorageVault.Set(inst.EnableStorageVault.Get())
@@ -399,7 +385,7 @@ func getObjStoreInfo(t *Tx, req *dorispb.GetObjStoreInfoRequest) Reply {
 		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
 			vault := &dorispb.StorageVaultPB{}
 			if err := dorispb.Unmarshal(v, vault); err != nil {
-				return fail(errorf(dorispb.MetaServiceCode_PROTOBUF_PARSE_ERR, "malformed storage vault, unable to deserialize key=%s", hex.EncodeToString(k)))
+				return objStoreFailure(errorf(dorispb.MetaServiceCode_PROTOBUF_PARSE_ERR, "malformed storage vault, unable to deserialize key=%s", hex.EncodeToString(k)))
 			}
 			resp.StorageVault = append(resp.StorageVault, vault)
 		}
@@ -407,7 +393,7 @@ func getObjStoreInfo(t *Tx, req *dorispb.GetObjStoreInfoRequest) Reply {
 	for _, v := range resp.StorageVault {
 		if v.ObjInfo != nil {
 			if e := instanceOpenAll(t, v.ObjInfo); e != nil {
-				return fail(e)
+				return objStoreFailure(e)
 			}
 		}
 	}
@@ -416,6 +402,6 @@ func getObjStoreInfo(t *Tx, req *dorispb.GetObjStoreInfoRequest) Reply {
 		resp.DefaultStorageVaultID.Set(inst.DefaultStorageVaultID.Get())
 		resp.DefaultStorageVaultName.Set(inst.DefaultStorageVaultName.Get())
 	}
-	resp.Status = &dorispb.MetaServiceResponseStatus{Code: dorispb.Some(dorispb.MetaServiceCode_OK), Msg: dorispb.Some("")}
+	resp.Status = okStatus("")
 	return Reply{Result: resp}
 }

@@ -67,7 +67,7 @@ func TestAddObjInfo(t *testing.T) {
 			}},
 		{name: "1024 bytes fit", setup: []instStep{legacy}, step: objAdd(fit)},
 		{name: "1025 bytes", setup: []instStep{legacy}, step: objAdd(tooBig), code: instCodeInvalid,
-			msg: `s3 obj info greater than 1k {"cloud_unique_id":"1:i:x","obj":` + strings.ReplaceAll(tooBig, `","`, `","`) + `,"op":"ADD_OBJ_INFO"}`},
+			msg: `s3 obj info greater than 1k {"cloud_unique_id":"1:i:x","obj":` + tooBig + `,"op":"ADD_OBJ_INFO"}`},
 		{name: "no obj", setup: []instStep{legacy}, step: instStep{OpAlterObjStoreInfo, `{"cloud_unique_id":"1:i:x","op":"ADD_OBJ_INFO"}`}, code: instCodeInvalid,
 			msg: `s3 obj info err {"cloud_unique_id":"1:i:x","op":"ADD_OBJ_INFO"}`},
 		{name: "vault without obj_info", setup: []instStep{legacy}, step: instStep{OpAlterObjStoreInfo, `{"cloud_unique_id":"1:i:x","op":"ADD_OBJ_INFO","vault":{"name":"v"}}`},

@@ -13,3 +13,13 @@ type Reply struct {
 	// Result is printed as "result"; nil omits the member.
 	Result dorispb.Message
 }
+
+// okStatus is a response status with code OK and msg.
+func okStatus(msg string) *dorispb.MetaServiceResponseStatus {
+	return &dorispb.MetaServiceResponseStatus{Code: dorispb.Some(dorispb.MetaServiceCode_OK), Msg: dorispb.Some(msg)}
+}
+
+// errStatus is the response status that carries e.
+func errStatus(e *Error) *dorispb.MetaServiceResponseStatus {
+	return &dorispb.MetaServiceResponseStatus{Code: dorispb.Some(e.Code), Msg: dorispb.Some(e.Msg)}
+}

@@ -24,6 +24,36 @@ func (t *Tx) Instance(id string) (*dorispb.InstanceInfoPB, bool, *Error) {
 	return inst, true, nil
 }
 
+// loadInstance loads an instance an operation needs: a missing one is
+// errorf(missing, "failed to get instance, instance_id=<id> err=KeyNotFound").
+func loadInstance(t *Tx, id string, missing dorispb.MetaServiceCode) (*dorispb.InstanceInfoPB, *Error) {
+	inst, ok, e := t.Instance(id)
+	if e != nil {
+		return nil, e
+	}
+	if !ok {
+		return nil, errorf(missing, "%s", keyNotFound("failed to get instance, instance_id=%s", id))
+	}
+	return inst, nil
+}
+
+// loadAlive is loadInstance for a mutation: it also refuses a DELETED
+// instance with errorf(deleted, instanceDeletedMsg).
+func loadAlive(t *Tx, id string, missing, deleted dorispb.MetaServiceCode) (*dorispb.InstanceInfoPB, *Error) {
+	inst, e := loadInstance(t, id, missing)
+	if e != nil {
+		return nil, e
+	}
+	if isDeleted(inst) {
+		return nil, errorf(deleted, "%s", instanceDeletedMsg)
+	}
+	return inst, nil
+}
+
+func isDeleted(inst *dorispb.InstanceInfoPB) bool {
+	return inst.Status.Get() == dorispb.InstanceInfoPB_DELETED
+}
+
 // InstanceExists reports whether the instance key exists (any status).
 func (t *Tx) InstanceExists(id string) bool {
 	return t.data().Get(keys.InstanceKey(id)) != nil
@@ -180,7 +210,8 @@ func (t *Tx) NodeIndex(cuid string) []IndexEntry {
 
 // ParseDegradedCUID splits a cloud_unique_id of the "degraded" form
 // 1:<instance_id>:<anything> as Doris does: split on ':' dropping empty
-// segments; valid with exactly three segments whose first is atoi()==1.
+// segments; valid with exactly three segments whose first is atoi()==1
+// (for that test atoi and stoi agree).
 func ParseDegradedCUID(cuid string) (instanceID string, ok bool) {
 	var segs []string
 	for _, s := range strings.Split(cuid, ":") {
@@ -188,35 +219,13 @@ func ParseDegradedCUID(cuid string) (instanceID string, ok bool) {
 			segs = append(segs, s)
 		}
 	}
-	if len(segs) != 3 || atoi(segs[0]) != 1 {
+	if len(segs) != 3 {
+		return "", false
+	}
+	if n, ok := instanceStoi(segs[0]); !ok || n != 1 {
 		return "", false
 	}
 	return segs[1], true
-}
-
-// atoi is C's atoi: optional leading whitespace and sign, then the longest
-// run of digits; anything else yields 0.
-func atoi(s string) int64 {
-	i := 0
-	for i < len(s) && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')) {
-		i++
-	}
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
-	var n int64
-	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		n = n*10 + int64(s[i]-'0')
-		if n > 1<<40 {
-			break
-		}
-	}
-	if neg {
-		return -n
-	}
-	return n
 }
 
 // ResolveInstanceID maps a cloud_unique_id to its instance (Doris
@@ -279,7 +288,7 @@ func (t *Tx) DeleteRaw(key []byte) *Error {
 	return nil
 }
 
-// notFound formats Doris's "err=KeyNotFound" messages.
+// keyNotFound formats Doris's "err=KeyNotFound" messages.
 func keyNotFound(format string, args ...any) string {
 	return fmt.Sprintf(format, args...) + " err=KeyNotFound"
 }

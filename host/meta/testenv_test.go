@@ -28,7 +28,14 @@ func newTestEnv(t *testing.T) *testEnv {
 
 func newTestEnvConfig(t *testing.T, cfg Config) *testEnv {
 	t.Helper()
-	db, err := bolt.Open(filepath.Join(t.TempDir(), "state.db"), 0o600, nil)
+	return newTestEnvDB(t, cfg, nil)
+}
+
+// newTestEnvDB is newTestEnvConfig with the bbolt options opts (nil: the
+// defaults).
+func newTestEnvDB(t *testing.T, cfg Config, opts *bolt.Options) *testEnv {
+	t.Helper()
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "state.db"), 0o600, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
