@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -157,8 +158,9 @@ func (c *client) do(ctx context.Context, r request) (response, error) {
 	return response{status: resp.StatusCode, body: b}, nil
 }
 
-// admin calls the admin or plugin API: errors are {"code","message"}.
-func (c *client) admin(ctx context.Context, r request) ([]byte, error) {
+// authed sends r with the bearer token and returns the body of a 2xx
+// answer; any other answer becomes the error apiErr makes of it.
+func (c *client) authed(ctx context.Context, r request, apiErr func(response) error) ([]byte, error) {
 	r.auth = true
 	resp, err := c.do(ctx, r)
 	if err != nil {
@@ -167,6 +169,16 @@ func (c *client) admin(ctx context.Context, r request) ([]byte, error) {
 	if resp.status >= 200 && resp.status < 300 {
 		return resp.body, nil
 	}
+	return nil, apiErr(resp)
+}
+
+// admin calls the admin or plugin API: errors are {"code","message"}.
+func (c *client) admin(ctx context.Context, r request) ([]byte, error) {
+	return c.authed(ctx, r, c.adminError)
+}
+
+// adminError turns an admin API error answer into an apiError.
+func (c *client) adminError(resp response) error {
 	var e struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
@@ -174,7 +186,7 @@ func (c *client) admin(ctx context.Context, r request) ([]byte, error) {
 	if json.Unmarshal(resp.body, &e) != nil || e.Code == "" {
 		e.Code, e.Message = http.StatusText(resp.status), strings.TrimSpace(string(resp.body))
 	}
-	return nil, &apiError{Status: resp.status, Code: e.Code, Message: c.redact(e.Message)}
+	return &apiError{Status: resp.status, Code: e.Code, Message: c.redact(e.Message)}
 }
 
 // envelope is the Doris meta-service answer.
@@ -217,15 +229,25 @@ func (c *client) meta(ctx context.Context, route string, query url.Values, body 
 
 // tsdb calls the OpenTSDB API: errors are {"error":{"code","message"}}.
 func (c *client) tsdb(ctx context.Context, r request) ([]byte, error) {
-	r.auth = true
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
+	return c.authed(ctx, r, c.tsdbError)
+}
+
+// tsdbError turns an OpenTSDB error answer into an apiError.
+func (c *client) tsdbError(resp response) error {
+	var e struct {
+		Error struct {
+			Message string `json:"message"`
+			Details string `json:"details"`
+		} `json:"error"`
 	}
-	if resp.status >= 200 && resp.status < 300 {
-		return resp.body, nil
+	msg := strings.TrimSpace(string(resp.body))
+	if json.Unmarshal(resp.body, &e) == nil && e.Error.Message != "" {
+		msg = e.Error.Message
+		if e.Error.Details != "" {
+			msg += ": " + e.Error.Details
+		}
 	}
-	return nil, tsdbError(c, resp)
+	return &apiError{Status: resp.status, Code: strconv.Itoa(resp.status), Message: c.redact(msg)}
 }
 
 // be calls the Doris BE compaction API: always HTTP 200, errors are

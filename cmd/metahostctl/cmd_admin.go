@@ -58,41 +58,35 @@ func statusCmd(e *env) *cobra.Command {
 		Example: "  metahostctl status\n  metahostctl --addr 127.0.0.1:5010 status -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			b, err := e.client().admin(cmd.Context(), request{method: http.MethodGet, path: "/v1/cluster/status"})
-			if err != nil {
-				return err
-			}
-			if e.json() {
-				e.printRaw(b)
-				return nil
-			}
-			var st clusterStatus
-			if err := decode(b, &st); err != nil {
-				return err
-			}
-			w := e.table()
-			row(w, "ID:", st.ID)
-			row(w, "State:", st.State)
-			leader := "(none)"
-			if st.Leader != nil {
-				leader = st.Leader.String()
-			}
-			row(w, "Leader:", leader)
-			row(w, "Term:", st.CurrentTerm)
-			row(w, "Last log index:", st.LastLogIndex)
-			row(w, "Commit index:", st.CommitIndex)
-			row(w, "Applied:", fmt.Sprintf("%d (term %d)", st.LastApplied.Index, st.LastApplied.Term))
-			snap := "(none)"
-			if st.Snapshot != nil {
-				snap = strconv.FormatUint(st.Snapshot.Index, 10)
-			}
-			row(w, "Snapshot:", snap)
-			row(w, "Last seq:", st.LastSeq)
-			row(w, "DB size:", st.DBSize)
-			row(w, "Binary:", st.Binary)
-			row(w, "Voters:", nodeList(st.Voters))
-			row(w, "Non-voters:", nodeList(st.NonVoters))
-			return w.Flush()
+			return e.call(cmd, (*client).admin, request{method: http.MethodGet, path: "/v1/cluster/status"}, func(b json.RawMessage) error {
+				var st clusterStatus
+				if err := decode(b, &st); err != nil {
+					return err
+				}
+				w := e.table()
+				row(w, "ID:", st.ID)
+				row(w, "State:", st.State)
+				leader := "(none)"
+				if st.Leader != nil {
+					leader = st.Leader.String()
+				}
+				row(w, "Leader:", leader)
+				row(w, "Term:", st.CurrentTerm)
+				row(w, "Last log index:", st.LastLogIndex)
+				row(w, "Commit index:", st.CommitIndex)
+				row(w, "Applied:", fmt.Sprintf("%d (term %d)", st.LastApplied.Index, st.LastApplied.Term))
+				snap := "(none)"
+				if st.Snapshot != nil {
+					snap = strconv.FormatUint(st.Snapshot.Index, 10)
+				}
+				row(w, "Snapshot:", snap)
+				row(w, "Last seq:", st.LastSeq)
+				row(w, "DB size:", st.DBSize)
+				row(w, "Binary:", st.Binary)
+				row(w, "Voters:", nodeList(st.Voters))
+				row(w, "Non-voters:", nodeList(st.NonVoters))
+				return w.Flush()
+			})
 		},
 	}
 }
@@ -120,24 +114,17 @@ func membersCmd(e *env) *cobra.Command {
 		Example: "  metahostctl members list",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cl := e.client()
-			b, err := cl.admin(cmd.Context(), request{method: http.MethodGet, path: "/v1/cluster/nodes"})
-			if err != nil {
-				return err
-			}
-			if e.json() {
-				e.printRaw(b)
-				return nil
-			}
-			var ns []adminNode
-			if err := decode(b, &ns); err != nil {
-				return err
-			}
-			w := e.table("ID", "RAFT ADDR", "HTTP ADDR")
-			for _, n := range ns {
-				row(w, n.Name, n.raftAddr(), n.HTTPAPIAddress)
-			}
-			return w.Flush()
+			return e.call(cmd, (*client).admin, request{method: http.MethodGet, path: "/v1/cluster/nodes"}, func(b json.RawMessage) error {
+				var ns []adminNode
+				if err := decode(b, &ns); err != nil {
+					return err
+				}
+				w := e.table("ID", "RAFT ADDR", "HTTP ADDR")
+				for _, n := range ns {
+					row(w, n.Name, n.raftAddr(), n.HTTPAPIAddress)
+				}
+				return w.Flush()
+			})
 		},
 	})
 	var id uint64
@@ -155,16 +142,8 @@ call itself; use members add to re-add a removed node that still runs with its d
 				return usagef("--id, --raft-addr and --http-addr are required")
 			}
 			body, _ := json.Marshal(map[string]any{"id": id, "raft_addr": raftAddr, "http_addr": httpAddr})
-			b, err := e.client().admin(cmd.Context(), request{method: http.MethodPost, path: "/v1/cluster/join", body: body, ctype: "application/json"})
-			if err != nil {
-				return err
-			}
-			if e.json() {
-				e.printRaw(b)
-				return nil
-			}
-			fmt.Fprintf(e.stdout, "added node %d (raft %s, http %s)\n", id, raftAddr, httpAddr)
-			return nil
+			return e.call(cmd, (*client).admin, request{method: http.MethodPost, path: "/v1/cluster/join", body: body, ctype: "application/json"},
+				e.say("added node %d (raft %s, http %s)", id, raftAddr, httpAddr))
 		},
 	}
 	add.Flags().Uint64Var(&id, "id", 0, "raft id of the new node")
@@ -180,16 +159,8 @@ call itself; use members add to re-add a removed node that still runs with its d
 			if n, err := strconv.ParseUint(args[0], 10, 64); err != nil || n == 0 {
 				return usagef("node id %q: want a positive integer", args[0])
 			}
-			b, err := e.client().admin(cmd.Context(), request{method: http.MethodPost, path: "/v1/cluster/remove", query: url.Values{"node_id": {args[0]}}})
-			if err != nil {
-				return err
-			}
-			if e.json() {
-				e.printRaw(b)
-				return nil
-			}
-			fmt.Fprintf(e.stdout, "removed node %s\n", args[0])
-			return nil
+			return e.call(cmd, (*client).admin, request{method: http.MethodPost, path: "/v1/cluster/remove", query: url.Values{"node_id": {args[0]}}},
+				e.say("removed node %s", args[0]))
 		},
 	})
 	return c
@@ -202,16 +173,8 @@ func snapshotCmd(e *env) *cobra.Command {
 		Example: "  metahostctl snapshot\n  metahostctl --addr 127.0.0.1:5010 snapshot",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			b, err := e.client().admin(cmd.Context(), request{method: http.MethodPost, path: "/v1/ctrl/trigger_snapshot"})
-			if err != nil {
-				return err
-			}
-			if e.json() {
-				e.printRaw(b)
-				return nil
-			}
-			fmt.Fprintf(e.stdout, "snapshot taken on %s\n", e.addr)
-			return nil
+			return e.call(cmd, (*client).admin, request{method: http.MethodPost, path: "/v1/ctrl/trigger_snapshot"},
+				e.say("snapshot taken on %s", e.addr))
 		},
 	}
 }

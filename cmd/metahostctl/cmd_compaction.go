@@ -3,9 +3,10 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,46 +37,40 @@ func compactionCmd(e *env) *cobra.Command {
 			if err := tabletArg(args[0]); err != nil {
 				return err
 			}
-			b, err := e.client().be(cmd.Context(), request{method: http.MethodGet, path: "/api/compaction/show", query: url.Values{"tablet_id": args}})
-			if err != nil {
-				return err
-			}
-			if e.json() {
-				e.printRaw(b)
+			return e.call(cmd, (*client).be, request{method: http.MethodGet, path: "/api/compaction/show", query: url.Values{"tablet_id": args}}, func(b json.RawMessage) error {
+				var s struct {
+					Policy     string   `json:"cumulative policy type"`
+					Point      int64    `json:"cumulative point"`
+					CumuStatus string   `json:"last cumulative status"`
+					BaseStatus string   `json:"last base status"`
+					FullStatus string   `json:"last full status"`
+					CumuOK     string   `json:"last cumulative success time"`
+					BaseOK     string   `json:"last base success time"`
+					Rowsets    []string `json:"rowsets"`
+					Missing    []string `json:"missing_rowsets"`
+					Stale      []string `json:"stale_rowsets"`
+				}
+				if err := decode(b, &s); err != nil {
+					return err
+				}
+				w := e.table()
+				row(w, "Tablet:", args[0])
+				row(w, "Policy:", s.Policy)
+				row(w, "Cumulative point:", s.Point)
+				row(w, "Last cumulative:", s.CumuStatus+" at "+orDash(s.CumuOK, "-"))
+				row(w, "Last base:", s.BaseStatus+" at "+orDash(s.BaseOK, "-"))
+				row(w, "Last full:", s.FullStatus)
+				row(w, "Rowsets:", len(s.Rowsets))
+				row(w, "Stale rowsets:", len(s.Stale))
+				row(w, "Missing:", orDash(strings.Join(s.Missing, ", "), "(none)"))
+				if err := w.Flush(); err != nil {
+					return err
+				}
+				for _, r := range s.Rowsets {
+					fmt.Fprintln(e.stdout, "  "+r)
+				}
 				return nil
-			}
-			var s struct {
-				Policy     string   `json:"cumulative policy type"`
-				Point      int64    `json:"cumulative point"`
-				CumuStatus string   `json:"last cumulative status"`
-				BaseStatus string   `json:"last base status"`
-				FullStatus string   `json:"last full status"`
-				CumuOK     string   `json:"last cumulative success time"`
-				BaseOK     string   `json:"last base success time"`
-				Rowsets    []string `json:"rowsets"`
-				Missing    []string `json:"missing_rowsets"`
-				Stale      []string `json:"stale_rowsets"`
-			}
-			if err := decode(b, &s); err != nil {
-				return err
-			}
-			w := e.table()
-			row(w, "Tablet:", args[0])
-			row(w, "Policy:", s.Policy)
-			row(w, "Cumulative point:", s.Point)
-			row(w, "Last cumulative:", s.CumuStatus+" at "+orDash(s.CumuOK, "-"))
-			row(w, "Last base:", s.BaseStatus+" at "+orDash(s.BaseOK, "-"))
-			row(w, "Last full:", s.FullStatus)
-			row(w, "Rowsets:", len(s.Rowsets))
-			row(w, "Stale rowsets:", len(s.Stale))
-			row(w, "Missing:", orDash(strings.Join(s.Missing, ", "), "(none)"))
-			if err := w.Flush(); err != nil {
-				return err
-			}
-			for _, r := range s.Rowsets {
-				fmt.Fprintln(e.stdout, "  "+r)
-			}
-			return nil
+			})
 		},
 	})
 	var typ string
@@ -103,22 +98,16 @@ tablet without waiting.`,
 			default:
 				return usagef("give a tablet id or --table-id")
 			}
-			b, err := e.client().be(cmd.Context(), request{method: http.MethodPost, path: "/api/compaction/run", query: q})
-			if err != nil {
-				return err
-			}
-			if e.json() {
-				e.printRaw(b)
+			return e.call(cmd, (*client).be, request{method: http.MethodPost, path: "/api/compaction/run", query: q}, func(b json.RawMessage) error {
+				var r struct {
+					Msg string `json:"msg"`
+				}
+				if err := decode(b, &r); err != nil {
+					return err
+				}
+				fmt.Fprintln(e.stdout, r.Msg)
 				return nil
-			}
-			var r struct {
-				Msg string `json:"msg"`
-			}
-			if err := decode(b, &r); err != nil {
-				return err
-			}
-			fmt.Fprintln(e.stdout, r.Msg)
-			return nil
+			})
 		},
 	}
 	run.Flags().StringVar(&typ, "type", "cumulative", "cumulative, base or full")
@@ -137,45 +126,33 @@ tablet without waiting.`,
 				}
 				q.Set("tablet_id", args[0])
 			}
-			b, err := e.client().be(cmd.Context(), request{method: http.MethodGet, path: "/api/compaction/run_status", query: q})
-			if err != nil {
-				return err
-			}
-			if e.json() {
-				e.printRaw(b)
-				return nil
-			}
-			if len(args) == 1 {
-				var r struct {
-					Running bool   `json:"run_status"`
-					Msg     string `json:"msg"`
-					Type    string `json:"compact_type"`
+			return e.call(cmd, (*client).be, request{method: http.MethodGet, path: "/api/compaction/run_status", query: q}, func(b json.RawMessage) error {
+				if len(args) == 1 {
+					var r struct {
+						Running bool   `json:"run_status"`
+						Type    string `json:"compact_type"`
+					}
+					if err := decode(b, &r); err != nil {
+						return err
+					}
+					w := e.table()
+					row(w, "Tablet:", args[0])
+					row(w, "Running:", r.Running)
+					row(w, "Type:", orDash(r.Type, "-"))
+					return w.Flush()
 				}
-				if err := decode(b, &r); err != nil {
+				var all map[string]map[string][]string
+				if err := decode(b, &all); err != nil {
 					return err
 				}
-				w := e.table()
-				row(w, "Tablet:", args[0])
-				row(w, "Running:", r.Running)
-				row(w, "Type:", orDash(r.Type, "-"))
-				return w.Flush()
-			}
-			var all map[string]map[string][]string
-			if err := decode(b, &all); err != nil {
-				return err
-			}
-			w := e.table("TYPE", "DATA DIR", "TABLETS")
-			kinds := make([]string, 0, len(all))
-			for k := range all {
-				kinds = append(kinds, k)
-			}
-			sort.Strings(kinds)
-			for _, k := range kinds {
-				for dir, ids := range all[k] {
-					row(w, k, dir, orDash(strings.Join(ids, ","), "-"))
+				w := e.table("TYPE", "DATA DIR", "TABLETS")
+				for _, k := range slices.Sorted(maps.Keys(all)) {
+					for _, dir := range slices.Sorted(maps.Keys(all[k])) {
+						row(w, k, dir, orDash(strings.Join(all[k][dir], ","), "-"))
+					}
 				}
-			}
-			return w.Flush()
+				return w.Flush()
+			})
 		},
 	})
 	return c
@@ -207,40 +184,35 @@ would pick, its score and the cumulative point before and after.`,
 			if !json.Valid(body) {
 				return usagef("%s is not valid JSON", file)
 			}
-			b, err := e.client().admin(cmd.Context(), request{method: http.MethodPost, path: "/v1/plugins/" + url.PathEscape(args[0]) + "/eval", body: body, ctype: "application/json"})
-			if err != nil {
-				return err
-			}
-			if e.json() {
-				e.printRaw(b)
-				return nil
-			}
-			var r struct {
-				Policy    string   `json:"policy"`
-				Type      string   `json:"compact_type"`
-				Status    string   `json:"status"`
-				Picked    []string `json:"picked"`
-				Score     int64    `json:"score"`
-				Rule      string   `json:"rule"`
-				Point     int64    `json:"cumulative_point"`
-				NewPoint  int64    `json:"new_cumulative_point"`
-				CumuScore int64    `json:"cumulative_score"`
-				Missing   []string `json:"missing_versions"`
-			}
-			if err := decode(b, &r); err != nil {
-				return err
-			}
-			w := e.table()
-			row(w, "Policy:", r.Policy)
-			row(w, "Compaction:", r.Type)
-			row(w, "Status:", r.Status)
-			row(w, "Picked:", orDash(strings.Join(r.Picked, " "), "(none)"))
-			row(w, "Score:", r.Score)
-			row(w, "Rule:", orDash(r.Rule, "-"))
-			row(w, "Cumulative point:", fmt.Sprintf("%d -> %d", r.Point, r.NewPoint))
-			row(w, "Cumulative score:", r.CumuScore)
-			row(w, "Missing versions:", orDash(strings.Join(r.Missing, ", "), "(none)"))
-			return w.Flush()
+			req := request{method: http.MethodPost, path: "/v1/plugins/" + url.PathEscape(args[0]) + "/eval", body: body, ctype: "application/json"}
+			return e.call(cmd, (*client).admin, req, func(b json.RawMessage) error {
+				var r struct {
+					Policy    string   `json:"policy"`
+					Type      string   `json:"compact_type"`
+					Status    string   `json:"status"`
+					Picked    []string `json:"picked"`
+					Score     int64    `json:"score"`
+					Rule      string   `json:"rule"`
+					Point     int64    `json:"cumulative_point"`
+					NewPoint  int64    `json:"new_cumulative_point"`
+					CumuScore int64    `json:"cumulative_score"`
+					Missing   []string `json:"missing_versions"`
+				}
+				if err := decode(b, &r); err != nil {
+					return err
+				}
+				w := e.table()
+				row(w, "Policy:", r.Policy)
+				row(w, "Compaction:", r.Type)
+				row(w, "Status:", r.Status)
+				row(w, "Picked:", orDash(strings.Join(r.Picked, " "), "(none)"))
+				row(w, "Score:", r.Score)
+				row(w, "Rule:", orDash(r.Rule, "-"))
+				row(w, "Cumulative point:", fmt.Sprintf("%d -> %d", r.Point, r.NewPoint))
+				row(w, "Cumulative score:", r.CumuScore)
+				row(w, "Missing versions:", orDash(strings.Join(r.Missing, ", "), "(none)"))
+				return w.Flush()
+			})
 		},
 	}
 	eval.Flags().StringVarP(&file, "file", "f", "", "the request JSON (- for stdin)")

@@ -32,13 +32,6 @@ func (e *env) metaCall(cmd *cobra.Command, route string, query url.Values, body 
 	return human(env.Result)
 }
 
-func (e *env) say(format string, args ...any) func(json.RawMessage) error {
-	return func(json.RawMessage) error {
-		fmt.Fprintf(e.stdout, format+"\n", args...)
-		return nil
-	}
-}
-
 // msInstance is the part of InstanceInfoPB the table shows.
 type msInstance struct {
 	InstanceID string `json:"instance_id"`
@@ -53,10 +46,20 @@ type msInstance struct {
 	ObjInfo []struct {
 		ID string `json:"id"`
 	} `json:"obj_info"`
-	VaultNames     []string `json:"storage_vault_names"`
-	DefaultVault   string   `json:"default_storage_vault_name"`
-	EnableVault    bool     `json:"enable_storage_vault"`
-	MultiVersionSt string   `json:"multi_version_status"`
+	VaultNames   []string `json:"storage_vault_names"`
+	DefaultVault string   `json:"default_storage_vault_name"`
+}
+
+// getInstance runs get_instance and hands the instance to human (-o json
+// prints the answer instead).
+func (e *env) getInstance(cmd *cobra.Command, id string, human func(msInstance) error) error {
+	return e.metaCall(cmd, "get_instance", url.Values{"instance_id": {id}}, nil, func(res json.RawMessage) error {
+		var in msInstance
+		if err := decode(res, &in); err != nil {
+			return err
+		}
+		return human(in)
+	})
 }
 
 func instanceCmd(e *env) *cobra.Command {
@@ -123,11 +126,7 @@ for any other vault (S3, OSS, ...). Without either the instance has no vault.`,
 		Example: "  metahostctl instance get demo\n  metahostctl instance get demo -o json",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.metaCall(cmd, "get_instance", url.Values{"instance_id": {args[0]}}, nil, func(res json.RawMessage) error {
-				var in msInstance
-				if err := decode(res, &in); err != nil {
-					return err
-				}
+			return e.getInstance(cmd, args[0], func(in msInstance) error {
 				w := e.table()
 				row(w, "Instance:", in.InstanceID)
 				row(w, "Name:", in.Name)
@@ -163,11 +162,7 @@ for any other vault (S3, OSS, ...). Without either the instance has no vault.`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
-				return e.metaCall(cmd, "get_instance", url.Values{"instance_id": {args[0]}}, nil, func(res json.RawMessage) error {
-					var in msInstance
-					if err := decode(res, &in); err != nil {
-						return err
-					}
+				return e.getInstance(cmd, args[0], func(in msInstance) error {
 					fmt.Fprintln(e.stdout, orDash(in.Status, "NORMAL"))
 					return nil
 				})
@@ -262,10 +257,15 @@ given; -o json prints the server's answer as it is (which carries them).`,
 				var r struct {
 					ObjInfo []msObjInfo `json:"obj_info"`
 					Vaults  []struct {
-						ID       string          `json:"id"`
-						Name     string          `json:"name"`
-						HDFSInfo json.RawMessage `json:"hdfs_info"`
-						ObjInfo  *msObjInfo      `json:"obj_info"`
+						ID       string `json:"id"`
+						Name     string `json:"name"`
+						HDFSInfo struct {
+							BuildConf struct {
+								FSName string `json:"fs_name"`
+							} `json:"build_conf"`
+							Prefix string `json:"prefix"`
+						} `json:"hdfs_info"`
+						ObjInfo *msObjInfo `json:"obj_info"`
 					} `json:"storage_vault"`
 					DefaultID string `json:"default_storage_vault_id"`
 				}
@@ -292,22 +292,11 @@ given; -o json prints the server's answer as it is (which carries them).`,
 					if v.ID == r.DefaultID && r.DefaultID != "" {
 						name += " (default)"
 					}
+					o := msObjInfo{Provider: "HDFS", Bucket: v.HDFSInfo.BuildConf.FSName, Prefix: v.HDFSInfo.Prefix}
 					if v.ObjInfo != nil {
-						objRow("vault", v.ID, name, *v.ObjInfo)
-						continue
+						o = *v.ObjInfo
 					}
-					var h struct {
-						BuildConf struct {
-							FSName string `json:"fs_name"`
-						} `json:"build_conf"`
-						Prefix string `json:"prefix"`
-					}
-					_ = json.Unmarshal(v.HDFSInfo, &h)
-					cells := []any{"vault", orDash(v.ID, "-"), orDash(name, "-"), "HDFS", orDash(h.BuildConf.FSName, "-"), orDash(h.Prefix, "-"), "-", "-", "-"}
-					if showSecrets {
-						cells = append(cells, "-")
-					}
-					row(w, cells...)
+					objRow("vault", v.ID, name, o)
 				}
 				return w.Flush()
 			})
@@ -335,6 +324,11 @@ vault fails, printing the provider's reason.`,
 				return err
 			}
 			failed := 0
+			for _, v := range res {
+				if !v.OK {
+					failed++
+				}
+			}
 			if e.json() {
 				e.printRaw(b)
 			} else {
@@ -346,11 +340,8 @@ vault fails, printing the provider's reason.`,
 					}
 					row(w, v.ID, orDash(v.Name, "-"), v.Provider, result)
 				}
-				w.Flush()
-			}
-			for _, v := range res {
-				if !v.OK {
-					failed++
+				if err := w.Flush(); err != nil {
+					return err
 				}
 			}
 			if failed > 0 {
@@ -621,56 +612,55 @@ an FE); the cloud_unique_id defaults to 1:<instance>:<host>_<port>, as for clust
 }
 
 func decodeKeyCmd(e *env) *cobra.Command {
-	var noUnicode bool
-	c := &cobra.Command{
+	return keyToolCmd(e, &cobra.Command{
 		Use:     "decode-key HEX_KEY",
 		Short:   "Explain a Doris-encoded key (decode_key)",
 		Example: "  metahostctl decode-key 0110696e7374616e636500011064656d6f0001",
 		Args:    cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			q := url.Values{"key": {args[0]}}
-			if noUnicode {
-				q.Set("unicode", "false")
-			}
-			raw, _, err := e.client().meta(cmd.Context(), "decode_key", q, nil)
-			if err != nil {
-				return err
-			}
-			e.printRaw(raw)
-			return nil
-		},
-	}
-	c.Flags().BoolVar(&noUnicode, "no-unicode", false, "draw the key table in ASCII")
-	return c
+	}, "decode_key", func(args []string) (url.Values, error) {
+		return url.Values{"key": {args[0]}}, nil
+	})
 }
 
 func encodeKeyCmd(e *env) *cobra.Command {
-	var noUnicode bool
-	c := &cobra.Command{
+	return keyToolCmd(e, &cobra.Command{
 		Use:   "encode-key KEY_TYPE [PARAM=VALUE]...",
 		Short: "Encode a Doris key from its type and parameters (encode_key)",
 		Example: "  metahostctl encode-key InstanceKey instance_id=demo\n" +
 			"  metahostctl encode-key TxnIndexKey instance_id=demo txn_id=42",
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			q := url.Values{"key_type": {args[0]}}
-			for _, p := range args[1:] {
-				k, v, ok := strings.Cut(p, "=")
-				if !ok || k == "" {
-					return usagef("parameter %q: want NAME=VALUE", p)
-				}
-				q.Set(k, v)
+	}, "encode_key", func(args []string) (url.Values, error) {
+		q := url.Values{"key_type": {args[0]}}
+		for _, p := range args[1:] {
+			k, v, ok := strings.Cut(p, "=")
+			if !ok || k == "" {
+				return nil, usagef("parameter %q: want NAME=VALUE", p)
 			}
-			if noUnicode {
-				q.Set("unicode", "false")
-			}
-			raw, _, err := e.client().meta(cmd.Context(), "encode_key", q, nil)
-			if err != nil {
-				return err
-			}
-			e.printRaw(raw)
-			return nil
-		},
+			q.Set(k, v)
+		}
+		return q, nil
+	})
+}
+
+// keyToolCmd completes decode-key and encode-key: c calls the text route
+// with the query built from its arguments (plus --no-unicode) and prints
+// the answer as it is, whatever -o says.
+func keyToolCmd(e *env, c *cobra.Command, route string, query func(args []string) (url.Values, error)) *cobra.Command {
+	var noUnicode bool
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		q, err := query(args)
+		if err != nil {
+			return err
+		}
+		if noUnicode {
+			q.Set("unicode", "false")
+		}
+		raw, _, err := e.client().meta(cmd.Context(), route, q, nil)
+		if err != nil {
+			return err
+		}
+		e.printRaw(raw)
+		return nil
 	}
 	c.Flags().BoolVar(&noUnicode, "no-unicode", false, "draw the key table in ASCII")
 	return c

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -32,21 +31,21 @@ type pluginStatus struct {
 	Breaker   string `json:"breaker"`
 }
 
-func (e *env) printPlugin(b []byte, what string) error {
-	if e.json() {
-		e.printRaw(b)
+// pluginDone prints the plugin status a plugin change answers with, as
+// one line starting with what was done.
+func (e *env) pluginDone(what string) func(json.RawMessage) error {
+	return func(b json.RawMessage) error {
+		var st pluginStatus
+		if err := decode(b, &st); err != nil {
+			return err
+		}
+		state := "disabled"
+		if st.Entry.Enabled {
+			state = "enabled"
+		}
+		fmt.Fprintf(e.stdout, "%s %s: %s %s, active version %s, %s\n", what, st.Entry.Name, st.Entry.Runtime, st.Entry.Kind, st.Entry.Active, state)
 		return nil
 	}
-	var st pluginStatus
-	if err := decode(b, &st); err != nil {
-		return err
-	}
-	state := "disabled"
-	if st.Entry.Enabled {
-		state = "enabled"
-	}
-	fmt.Fprintf(e.stdout, "%s %s: %s %s, active version %s, %s\n", what, st.Entry.Name, st.Entry.Runtime, st.Entry.Kind, st.Entry.Active, state)
-	return nil
 }
 
 func pluginCmd(e *env) *cobra.Command {
@@ -63,51 +62,45 @@ func pluginCmd(e *env) *cobra.Command {
 		Example: "  metahostctl plugin list\n  metahostctl plugin list -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			b, err := e.client().admin(cmd.Context(), request{method: http.MethodGet, path: "/v1/plugins"})
-			if err != nil {
-				return err
-			}
-			if e.json() {
-				e.printRaw(b)
-				return nil
-			}
-			var l struct {
-				Plugins  []pluginStatus `json:"plugins"`
-				Policies []struct {
-					TableID int64  `json:"table_id"`
-					Policy  string `json:"policy"`
-				} `json:"policy_bindings"`
-				Validators []struct {
-					Operation string `json:"operation"`
-					Validator string `json:"validator"`
-					Order     int    `json:"order"`
-					OnError   string `json:"on_error"`
-				} `json:"validator_bindings"`
-			}
-			if err := decode(b, &l); err != nil {
-				return err
-			}
-			w := e.table("NAME", "KIND", "RUNTIME", "ACTIVE", "LOADED", "ENABLED", "CALLS", "ERRORS", "P99", "BREAKER")
-			for _, p := range l.Plugins {
-				row(w, p.Entry.Name, p.Entry.Kind, p.Entry.Runtime, p.Entry.Active, orDash(p.Loaded, "-"), p.Entry.Enabled,
-					p.Calls, p.Errors, fmt.Sprintf("%.3fms", float64(p.P99)/1e6), orDash(p.Breaker, "-"))
-			}
-			if err := w.Flush(); err != nil {
-				return err
-			}
-			fmt.Fprintln(e.stdout)
-			w = e.table("BINDING", "TARGET", "PLUGIN", "ORDER", "ON ERROR")
-			for _, p := range l.Policies {
-				target := fmt.Sprintf("table %d", p.TableID)
-				if p.TableID == 0 {
-					target = "default"
+			return e.call(cmd, (*client).admin, request{method: http.MethodGet, path: "/v1/plugins"}, func(b json.RawMessage) error {
+				var l struct {
+					Plugins  []pluginStatus `json:"plugins"`
+					Policies []struct {
+						TableID int64  `json:"table_id"`
+						Policy  string `json:"policy"`
+					} `json:"policy_bindings"`
+					Validators []struct {
+						Operation string `json:"operation"`
+						Validator string `json:"validator"`
+						Order     int    `json:"order"`
+						OnError   string `json:"on_error"`
+					} `json:"validator_bindings"`
 				}
-				row(w, "policy", target, p.Policy, "-", "-")
-			}
-			for _, v := range l.Validators {
-				row(w, "validator", v.Operation, v.Validator, v.Order, orDash(v.OnError, "fail_closed"))
-			}
-			return w.Flush()
+				if err := decode(b, &l); err != nil {
+					return err
+				}
+				w := e.table("NAME", "KIND", "RUNTIME", "ACTIVE", "LOADED", "ENABLED", "CALLS", "ERRORS", "P99", "BREAKER")
+				for _, p := range l.Plugins {
+					row(w, p.Entry.Name, p.Entry.Kind, p.Entry.Runtime, p.Entry.Active, orDash(p.Loaded, "-"), p.Entry.Enabled,
+						p.Calls, p.Errors, fmt.Sprintf("%.3fms", float64(p.P99)/1e6), orDash(p.Breaker, "-"))
+				}
+				if err := w.Flush(); err != nil {
+					return err
+				}
+				fmt.Fprintln(e.stdout)
+				w = e.table("BINDING", "TARGET", "PLUGIN", "ORDER", "ON ERROR")
+				for _, p := range l.Policies {
+					target := fmt.Sprintf("table %d", p.TableID)
+					if p.TableID == 0 {
+						target = "default"
+					}
+					row(w, "policy", target, p.Policy, "-", "-")
+				}
+				for _, v := range l.Validators {
+					row(w, "validator", v.Operation, v.Validator, v.Order, orDash(v.OnError, "fail_closed"))
+				}
+				return w.Flush()
+			})
 		},
 	})
 
@@ -127,7 +120,6 @@ here from the file; the server checks it (and the plugin) before the catalog cha
 			if kind == "" || ver == "" {
 				return usagef("--kind and --version are required")
 			}
-			cl := e.client()
 			var r request
 			switch runtime {
 			case "wasm":
@@ -155,9 +147,9 @@ here from the file; the server checks it (and the plugin) before the catalog cha
 				if err != nil {
 					return usagef("%w", err)
 				}
-				bin, err := os.ReadFile(abs)
+				bin, err := e.readInput(abs)
 				if err != nil {
-					return usagef("%w", err)
+					return err
 				}
 				sum := sha256.Sum256(bin)
 				body, _ := json.Marshal(map[string]any{"kind": kind, "runtime": "process", "version": ver,
@@ -166,11 +158,7 @@ here from the file; the server checks it (and the plugin) before the catalog cha
 			default:
 				return usagef("--runtime %q: want wasm or process", runtime)
 			}
-			b, err := cl.admin(cmd.Context(), r)
-			if err != nil {
-				return err
-			}
-			return e.printPlugin(b, "registered")
+			return e.call(cmd, (*client).admin, r, e.pluginDone("registered"))
 		},
 	}
 	f := reg.Flags()
@@ -190,18 +178,13 @@ here from the file; the server checks it (and the plugin) before the catalog cha
 		{"disable", "Disable a plugin (calls fall back as its bindings say)", "disabled"},
 		{"reload", "Reload a plugin's active version on every node", "reloaded"},
 	} {
-		op := op
 		c.AddCommand(&cobra.Command{
 			Use:     op.name + " NAME",
 			Short:   op.short,
 			Example: "  metahostctl plugin " + op.name + " naming",
 			Args:    cobra.ExactArgs(1),
 			RunE: func(cmd *cobra.Command, a []string) error {
-				b, err := e.client().admin(cmd.Context(), request{method: http.MethodPost, path: "/v1/plugins/" + url.PathEscape(a[0]) + "/" + op.name})
-				if err != nil {
-					return err
-				}
-				return e.printPlugin(b, op.done)
+				return e.call(cmd, (*client).admin, request{method: http.MethodPost, path: "/v1/plugins/" + url.PathEscape(a[0]) + "/" + op.name}, e.pluginDone(op.done))
 			},
 		})
 	}
@@ -211,11 +194,8 @@ here from the file; the server checks it (and the plugin) before the catalog cha
 		Example: "  metahostctl plugin activate naming 1.0.0",
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			b, err := e.client().admin(cmd.Context(), request{method: http.MethodPost, path: "/v1/plugins/" + url.PathEscape(a[0]) + "/activate", query: url.Values{"version": {a[1]}}})
-			if err != nil {
-				return err
-			}
-			return e.printPlugin(b, "activated")
+			return e.call(cmd, (*client).admin, request{method: http.MethodPost, path: "/v1/plugins/" + url.PathEscape(a[0]) + "/activate", query: url.Values{"version": {a[1]}}},
+				e.pluginDone("activated"))
 		},
 	})
 	for _, bind := range []bool{true, false} {
@@ -242,20 +222,12 @@ with an error behaviour (--on-error).`,
 				} else {
 					body, _ = json.Marshal(map[string]any{"operation": operation, "order": order, "on_error": onError})
 				}
-				b, err := e.client().admin(cmd.Context(), request{method: http.MethodPost, path: "/v1/plugins/" + url.PathEscape(a[0]) + "/" + verb, body: body, ctype: "application/json"})
-				if err != nil {
-					return err
-				}
-				if e.json() {
-					e.printRaw(b)
-					return nil
-				}
 				target := "operation " + operation
 				if tableSet {
 					target = fmt.Sprintf("table %d", table)
 				}
-				fmt.Fprintf(e.stdout, "%s %s: %s\n", map[bool]string{true: "bound", false: "unbound"}[bind], a[0], target)
-				return nil
+				return e.call(cmd, (*client).admin, request{method: http.MethodPost, path: "/v1/plugins/" + url.PathEscape(a[0]) + "/" + verb, body: body, ctype: "application/json"},
+					e.say("%s %s: %s", map[bool]string{true: "bound", false: "unbound"}[bind], a[0], target))
 			},
 		}
 		sub.Flags().Int64Var(&table, "table-id", 0, "table id (policy; 0 = default)")

@@ -38,76 +38,62 @@ func recyclerCmd(e *env) *cobra.Command {
 		Example: "  metahostctl recycler status\n  metahostctl recycler run\n" +
 			"  metahostctl recycler wait instance_a\n  metahostctl recycler retry instance_a",
 	}
-	fetch := func(ctx context.Context) (recyclerStatus, []byte, error) {
+	// fetch sends r (GET /v1/recycler or POST /v1/recycler/run, both
+	// answer the status) and decodes the answer.
+	fetch := func(ctx context.Context, r request) (recyclerStatus, []byte, error) {
 		var st recyclerStatus
-		b, err := e.client().admin(ctx, request{method: http.MethodGet, path: "/v1/recycler"})
+		b, err := e.client().admin(ctx, r)
 		if err != nil {
 			return st, nil, err
 		}
 		return st, b, decode(b, &st)
 	}
-	show := func(b []byte, st recyclerStatus) {
+	get := request{method: http.MethodGet, path: "/v1/recycler"}
+	show := func(b []byte, st recyclerStatus) error {
 		if e.json() {
 			e.printRaw(b)
-			return
+			return nil
 		}
 		fmt.Fprintf(e.stdout, "objects deleted %d, rowsets recycled %d, instances recycled %d, rowsets pending %d\n",
 			st.Totals.ObjectsDeleted, st.Totals.RowsetsRecycled, st.Totals.InstancesRecycled, st.PendingRowsets)
 		if len(st.Instances) == 0 {
-			return
+			return nil
 		}
 		w := e.table("INSTANCE", "STATE", "DROPPED", "OBJECTS DELETED", "VAULT", "ERROR")
 		for _, in := range st.Instances {
 			row(w, in.InstanceID, in.State, time.Unix(in.DroppedAt, 0).UTC().Format(time.RFC3339), in.Deleted, orDash(in.CurrentVault, "-"), orDash(in.LastError, "-"))
 		}
-		w.Flush()
+		return w.Flush()
+	}
+	report := func(r request) func(*cobra.Command, []string) error {
+		return func(cmd *cobra.Command, _ []string) error {
+			st, b, err := fetch(cmd.Context(), r)
+			if err != nil {
+				return err
+			}
+			return show(b, st)
+		}
 	}
 	c.AddCommand(&cobra.Command{
 		Use:     "status",
 		Short:   "Show the recycler's progress (replicated: any node answers)",
 		Example: "  metahostctl recycler status\n  metahostctl recycler status -o json",
 		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, b, err := fetch(cmd.Context())
-			if err != nil {
-				return err
-			}
-			show(b, st)
-			return nil
-		},
+		RunE:    report(get),
 	}, &cobra.Command{
 		Use:     "run",
 		Short:   "Run a recycling round now (send it to the leader)",
 		Example: "  metahostctl --addr 127.0.0.1:5000 recycler run",
 		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			b, err := e.client().admin(cmd.Context(), request{method: http.MethodPost, path: "/v1/recycler/run"})
-			if err != nil {
-				return err
-			}
-			var st recyclerStatus
-			if err := decode(b, &st); err != nil {
-				return err
-			}
-			show(b, st)
-			return nil
-		},
+		RunE:    report(request{method: http.MethodPost, path: "/v1/recycler/run"}),
 	}, &cobra.Command{
 		Use:     "retry INSTANCE",
 		Short:   "Retry an instance the recycler refused",
 		Example: "  metahostctl recycler retry instance_a",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := e.client().admin(cmd.Context(), request{method: http.MethodPost, path: "/v1/recycler/instances/" + url.PathEscape(args[0]) + "/retry"})
-			if err != nil {
-				return err
-			}
-			if e.json() {
-				e.printRaw(b)
-				return nil
-			}
-			fmt.Fprintf(e.stdout, "instance %s will be recycled again\n", args[0])
-			return nil
+			return e.call(cmd, (*client).admin, request{method: http.MethodPost, path: "/v1/recycler/instances/" + url.PathEscape(args[0]) + "/retry"},
+				e.say("instance %s will be recycled again", args[0]))
 		},
 	})
 	var every time.Duration
@@ -128,7 +114,7 @@ func recyclerCmd(e *env) *cobra.Command {
 				return err
 			}
 			for {
-				st, b, err := fetch(cmd.Context())
+				st, b, err := fetch(cmd.Context(), get)
 				if err != nil {
 					return err
 				}
@@ -146,8 +132,7 @@ func recyclerCmd(e *env) *cobra.Command {
 						if live {
 							fmt.Fprintln(e.stderr)
 						}
-						show(b, st)
-						return nil
+						return show(b, st)
 					case "refused":
 						if live {
 							fmt.Fprintln(e.stderr)

@@ -6,11 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
 	"os"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -221,7 +222,7 @@ exit code 1; the other points are written.`,
 				var rep putReport
 				if json.Unmarshal(resp.body, &rep) != nil || (rep.Success == 0 && rep.Failed == 0 && resp.status >= 300) {
 					// A whole-request error: OpenTSDB's error envelope.
-					return tsdbError(cl, resp)
+					return cl.tsdbError(resp)
 				}
 				total.Success += rep.Success
 				total.Failed += rep.Failed
@@ -256,25 +257,6 @@ exit code 1; the other points are written.`,
 	return c
 }
 
-// tsdbError turns an OpenTSDB error answer into an apiError.
-func tsdbError(cl *client, resp response) error {
-	var e struct {
-		Error struct {
-			Code    int    `json:"code"`
-			Message string `json:"message"`
-			Details string `json:"details"`
-		} `json:"error"`
-	}
-	msg := strings.TrimSpace(string(resp.body))
-	if json.Unmarshal(resp.body, &e) == nil && e.Error.Message != "" {
-		msg = e.Error.Message
-		if e.Error.Details != "" {
-			msg += ": " + e.Error.Details
-		}
-	}
-	return &apiError{Status: resp.status, Code: strconv.Itoa(resp.status), Message: cl.redact(msg)}
-}
-
 func lastCmd(e *env) *cobra.Command {
 	var backScan int
 	c := &cobra.Command{
@@ -290,39 +272,28 @@ point in its last hour row's metadata.`,
 			if backScan > 0 {
 				q.Set("back_scan", strconv.Itoa(backScan))
 			}
-			b, err := e.client().tsdb(cmd.Context(), request{method: http.MethodGet, path: "/api/query/last", query: q})
-			if err != nil {
-				return err
-			}
-			if e.json() {
-				e.printRaw(b)
-				return nil
-			}
-			var pts []struct {
-				Metric    string            `json:"metric"`
-				Timestamp int64             `json:"timestamp"`
-				Value     json.RawMessage   `json:"value"`
-				Tags      map[string]string `json:"tags"`
-				TSUID     string            `json:"tsuid"`
-			}
-			if err := decode(b, &pts); err != nil {
-				return err
-			}
-			w := e.table("METRIC", "TAGS", "TIMESTAMP", "VALUE", "TSUID")
-			for _, p := range pts {
-				keys := make([]string, 0, len(p.Tags))
-				for k := range p.Tags {
-					keys = append(keys, k)
+			return e.call(cmd, (*client).tsdb, request{method: http.MethodGet, path: "/api/query/last", query: q}, func(b json.RawMessage) error {
+				var pts []struct {
+					Metric    string            `json:"metric"`
+					Timestamp int64             `json:"timestamp"`
+					Value     json.RawMessage   `json:"value"`
+					Tags      map[string]string `json:"tags"`
+					TSUID     string            `json:"tsuid"`
 				}
-				sort.Strings(keys)
-				tags := make([]string, len(keys))
-				for i, k := range keys {
-					tags[i] = k + "=" + p.Tags[k]
+				if err := decode(b, &pts); err != nil {
+					return err
 				}
-				v := strings.Trim(string(p.Value), `"`)
-				row(w, p.Metric, orDash(strings.Join(tags, ","), "-"), p.Timestamp, v, p.TSUID)
-			}
-			return w.Flush()
+				w := e.table("METRIC", "TAGS", "TIMESTAMP", "VALUE", "TSUID")
+				for _, p := range pts {
+					var tags []string
+					for _, k := range slices.Sorted(maps.Keys(p.Tags)) {
+						tags = append(tags, k+"="+p.Tags[k])
+					}
+					v := strings.Trim(string(p.Value), `"`)
+					row(w, p.Metric, orDash(strings.Join(tags, ","), "-"), p.Timestamp, v, p.TSUID)
+				}
+				return w.Flush()
+			})
 		},
 	}
 	c.Flags().IntVar(&backScan, "back-scan", 0, "hours to scan back")

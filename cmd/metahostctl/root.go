@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -87,6 +88,28 @@ func (e *env) json() bool { return e.output == "json" }
 func (e *env) printRaw(b []byte) {
 	b = bytes.TrimRight(b, "\n")
 	e.stdout.Write(append(b, '\n'))
+}
+
+// call sends r through api (the client's admin, be or tsdb) and prints
+// the answer: unchanged for -o json, else through human.
+func (e *env) call(cmd *cobra.Command, api func(*client, context.Context, request) ([]byte, error), r request, human func(answer json.RawMessage) error) error {
+	b, err := api(e.client(), cmd.Context(), r)
+	if err != nil {
+		return err
+	}
+	if e.json() {
+		e.printRaw(b)
+		return nil
+	}
+	return human(b)
+}
+
+// say is a human printer that ignores the answer and prints one line.
+func (e *env) say(format string, args ...any) func(json.RawMessage) error {
+	return func(json.RawMessage) error {
+		fmt.Fprintf(e.stdout, format+"\n", args...)
+		return nil
+	}
 }
 
 // table starts a tab-aligned table on stdout.
