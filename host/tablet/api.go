@@ -41,20 +41,40 @@ func (s *State) CumulativePoint() int64 {
 // tablet, so scoring rounds can scan large tablet counts cheaply.
 func (s *Service) ListTablets(ctx context.Context, opts raftstore.ReadOptions, fn func(*Ext) bool) error {
 	var decodeErr error
-	err := s.view(ctx, opts, "", func(t *tx) {
-		p := extPrefix()
-		t.scan(p, func(_, v []byte) bool {
-			e := &Ext{}
-			if err := json.Unmarshal(v, e); err != nil {
-				decodeErr = fmt.Errorf("decode tablet record: %w", err)
-				return false
-			}
-			return fn(e)
-		})
-	})
+	err := s.view(ctx, opts, "", func(t *tx) { decodeErr = t.scanExts(fn) })
 	if err != nil {
 		return fmt.Errorf("list tablets: %w", err)
 	}
+	return decodeErr
+}
+
+// States calls fn with the full state (what Tablet reads) of every tablet
+// of every instance, in (instance, tablet id) order, until fn returns
+// false. One read transaction serves every tablet, and each tablet record
+// is read once; fn must not start another read of the Service.
+func (s *Service) States(ctx context.Context, opts raftstore.ReadOptions, fn func(*State) bool) error {
+	var decodeErr error
+	err := s.view(ctx, opts, "", func(t *tx) {
+		decodeErr = t.scanExts(func(e *Ext) bool { return fn(t.stateOf(e)) })
+	})
+	if err != nil {
+		return fmt.Errorf("read tablets: %w", err)
+	}
+	return decodeErr
+}
+
+// scanExts calls fn with every tablet record until fn returns false; a
+// record that does not decode stops the scan with an error.
+func (t *tx) scanExts(fn func(*Ext) bool) error {
+	var decodeErr error
+	t.scan(extPrefix(), func(_, v []byte) bool {
+		e := &Ext{}
+		if err := json.Unmarshal(v, e); err != nil {
+			decodeErr = fmt.Errorf("decode tablet record: %w", err)
+			return false
+		}
+		return fn(e)
+	})
 	return decodeErr
 }
 
@@ -76,15 +96,21 @@ func (t *tx) state(instanceID string, tabletID int64) *State {
 	if !ok {
 		return nil
 	}
+	return t.stateOf(ext)
+}
+
+// stateOf reads the rest of the state of the tablet whose record is ext.
+func (t *tx) stateOf(ext *Ext) *State {
+	inst, tabletID := ext.InstanceID, ext.TabletID
 	idx := ext.Idx()
 	st := &State{Ext: *ext, Meta: &dorispb.TabletMetaCloudPB{}}
-	t.get(keys.MetaTabletKey(instanceID, ext.TableID, ext.IndexID, ext.PartitionID, tabletID), st.Meta)
-	if stats, ok := t.stats(instanceID, idx); ok {
+	t.get(keys.MetaTabletKey(inst, ext.TableID, ext.IndexID, ext.PartitionID, tabletID), st.Meta)
+	if stats, ok := t.stats(inst, idx); ok {
 		st.Stats = stats
 	}
-	st.Rowsets = t.rowsets(instanceID, tabletID, 0, 1<<63-1)
+	st.Rowsets = t.rowsets(inst, tabletID, 0, 1<<63-1)
 	jobs := &dorispb.TabletJobInfoPB{}
-	if t.get(jobKey(instanceID, idx), jobs) && len(jobs.Compaction) > 0 {
+	if t.get(jobKey(inst, idx), jobs) && len(jobs.Compaction) > 0 {
 		st.Jobs = jobs
 	}
 	return st
@@ -134,14 +160,9 @@ func (s *Service) Record(ctx context.Context, instanceID string, req RecordReque
 	if err != nil {
 		return fmt.Errorf("encode record: %w", err)
 	}
-	cmd, err := json.Marshal(command{Op: OpRecordCompaction, Instance: instanceID, Req: data})
-	if err != nil {
-		return fmt.Errorf("encode record: %w", err)
-	}
 	resp := &dorispb.MetaServiceResponseStatus{}
-	out, err := s.store.Submit(ctx, commandType, cmd)
-	if ferr := fillReply(out, err, resp); ferr != nil {
-		return fmt.Errorf("record compaction event: %w", ferr)
+	if err := s.submit(ctx, OpRecordCompaction, instanceID, data, resp); err != nil {
+		return fmt.Errorf("record compaction event: %w", err)
 	}
 	if code, msg := Status(resp); code != dorispb.MetaServiceCode_OK {
 		return &meta.Error{Code: code, Msg: msg}

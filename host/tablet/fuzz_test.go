@@ -36,7 +36,7 @@ func domainDB(t testing.TB) *bolt.DB {
 			return err
 		}
 		for _, s := range steps {
-			resp, _ := runOp(btx, b, s.op, []byte(s.body))
+			resp, _, _ := runOp(btx, b, s.op, []byte(s.body), time.Unix(1700000000, 0))
 			if code, msg := Status(resp); code != dorispb.MetaServiceCode_OK {
 				t.Fatalf("baseline %s: %v %s", s.op, code, msg)
 			}
@@ -49,21 +49,24 @@ func domainDB(t testing.TB) *bolt.DB {
 	return db
 }
 
-// runOp decodes and applies one operation inside btx without raft.
-func runOp(btx *bolt.Tx, b *bolt.Bucket, name string, body []byte) (dorispb.Message, error) {
+// runOp decodes and applies one operation inside btx at now without raft:
+// its response, whether its writes are kept despite a failure status, and
+// the decode or storage error (a nil response when the body does not
+// decode).
+func runOp(btx *bolt.Tx, b *bolt.Bucket, name string, body []byte, now time.Time) (dorispb.Message, bool, error) {
 	cfg := meta.DefaultConfig()
 	cfg.EnableCheckInstanceID = false
 	o := operations()[name]
 	req := o.newReq()
 	if err := decodeReq(body, req); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	t := &tx{btx: btx, b: b, now: time.Unix(1700000000, 0), cfg: cfg, write: true}
+	t := &tx{btx: btx, b: b, now: now, cfg: cfg, write: true}
 	if name == OpRecordCompaction {
 		t.instance = "i"
 	}
-	resp, _ := o.apply(t, req)
-	return resp, t.err
+	resp, keep := o.apply(t, req)
+	return resp, keep, t.err
 }
 
 // fuzzOps lists the operations FuzzApply exercises.
@@ -111,7 +114,7 @@ func FuzzApply(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer btx.Rollback()
-		resp, err := runOp(btx, btx.Bucket([]byte("data")), name, body)
+		resp, _, err := runOp(btx, btx.Bucket([]byte("data")), name, body, time.Unix(1700000000, 0))
 		if err != nil || resp == nil {
 			return
 		}

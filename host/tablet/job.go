@@ -16,11 +16,7 @@ func jobPrelude(t *tx, cuid string, job *dorispb.TabletJobInfoPB) (string, *dori
 	if job == nil || (len(job.Compaction) == 0 && job.SchemaChange == nil) {
 		return "", nil, invalid("no valid job specified")
 	}
-	idx := &dorispb.TabletIndexPB{}
-	if job.Idx != nil {
-		c := *job.Idx
-		idx = &c
-	}
+	idx := copyIdx(job.Idx)
 	tabletID := idx.TabletID.Get()
 	if tabletID <= 0 {
 		return "", nil, invalid("no valid tablet_id given")
@@ -92,7 +88,7 @@ func applyStartTabletJob(t *tx, req *dorispb.StartTabletJobRequest) dorispb.Mess
 	}
 	stats, ok := t.stats(inst, idx)
 	if !ok {
-		resp.Status = status(dorispb.MetaServiceCode_TABLET_NOT_FOUND, "tablet stats not found, tablet_id="+itoa(tabletID))
+		resp.Status = statsNotFound(tabletID)
 		return resp
 	}
 	if c.BaseCompactionCnt.Get() < stats.BaseCompactionCnt.Get() || c.CumulativeCompactionCnt.Get() < stats.CumulativeCompactionCnt.Get() {
@@ -110,9 +106,7 @@ func applyStartTabletJob(t *tx, req *dorispb.StartTabletJobRequest) dorispb.Mess
 	if exists {
 		if alter, ok := checkAlterVersion(recorded, c); !ok {
 			resp.AlterVersion.Set(alter)
-			resp.Status = status(dorispb.MetaServiceCode_JOB_CHECK_ALTER_VERSION,
-				"Check compaction input versions failed in schema change. input_version_start="+inputBound(c, 0)+
-					" input_version_end="+inputBound(c, 1)+" schema_change_alter_version="+itoa(alter))
+			resp.Status = alterVersionStatus(c, alter)
 			return resp
 		}
 		kept := recorded.Compaction[:0:0]
@@ -218,6 +212,14 @@ func inputBound(c *dorispb.TabletCompactionJobPB, i int) string {
 	return "-1"
 }
 
+// alterVersionStatus is the JOB_CHECK_ALTER_VERSION refusal of a compaction
+// whose inputs cross the schema change's alter version.
+func alterVersionStatus(c *dorispb.TabletCompactionJobPB, alter int64) *dorispb.MetaServiceResponseStatus {
+	return status(dorispb.MetaServiceCode_JOB_CHECK_ALTER_VERSION,
+		"Check compaction input versions failed in schema change. input_version_start="+inputBound(c, 0)+
+			" input_version_end="+inputBound(c, 1)+" schema_change_alter_version="+itoa(alter))
+}
+
 // applyFinishTabletJob is COMMIT, ABORT or LEASE of a recorded compaction
 // job (§8.3). It returns keep=true when Doris commits writes along with a
 // failure status (too few input rowsets, alter-version abort).
@@ -272,9 +274,7 @@ func applyFinishTabletJob(t *tx, req *dorispb.FinishTabletJobRequest) (dorispb.M
 		if alter, ok := checkAlterVersion(recorded, c); !ok {
 			remove()
 			resp.AlterVersion.Set(alter)
-			resp.Status = status(dorispb.MetaServiceCode_JOB_CHECK_ALTER_VERSION,
-				"Check compaction input versions failed in schema change. input_version_start="+inputBound(c, 0)+
-					" input_version_end="+inputBound(c, 1)+" schema_change_alter_version="+itoa(alter))
+			resp.Status = alterVersionStatus(c, alter)
 			return resp, true
 		}
 	}
@@ -301,21 +301,17 @@ func applyFinishTabletJob(t *tx, req *dorispb.FinishTabletJobRequest) (dorispb.M
 		resp.Status = okStatus()
 		return resp, false
 	}
-	return commitCompaction(t, inst, idx, recorded, pos, c, resp)
+	return commitCompaction(t, inst, idx, recorded, remove, c, resp)
 }
 
-// commitCompaction is the COMMIT branch of finish_tablet_job.
-func commitCompaction(t *tx, inst string, idx *dorispb.TabletIndexPB, recorded *dorispb.TabletJobInfoPB, pos int,
+// commitCompaction is the COMMIT branch of finish_tablet_job; remove drops
+// the job from recorded and stores it.
+func commitCompaction(t *tx, inst string, idx *dorispb.TabletIndexPB, recorded *dorispb.TabletJobInfoPB, remove func(),
 	c *dorispb.TabletCompactionJobPB, resp *dorispb.FinishTabletJobResponse) (dorispb.Message, bool) {
 	tabletID := idx.TabletID.Get()
-	key := jobKey(inst, idx)
-	remove := func() {
-		recorded.Compaction = append(recorded.Compaction[:pos:pos], recorded.Compaction[pos+1:]...)
-		t.put(key, recorded)
-	}
 	stats, ok := t.stats(inst, idx)
 	if !ok {
-		resp.Status = status(dorispb.MetaServiceCode_TABLET_NOT_FOUND, "tablet stats not found, tablet_id="+itoa(tabletID))
+		resp.Status = statsNotFound(tabletID)
 		return resp, false
 	}
 	stats.Idx = idx

@@ -52,12 +52,8 @@ func applyCreateRowset(t *tx, req *dorispb.CreateRowsetRequest, commit bool) dor
 		if dbID, ok := t.txnDB(inst, txnID); ok {
 			info := &dorispb.TxnInfoPB{}
 			if t.get(keys.TxnInfoKey(inst, dbID, txnID), info) {
-				switch info.Status.Get() {
-				case dorispb.TxnStatusPB_TXN_STATUS_ABORTED:
-					resp.Status = status(dorispb.MetaServiceCode_TXN_ALREADY_ABORTED, "transaction is already aborted: db_id="+itoa(dbID)+" txn_id="+itoa(txnID))
-					return resp
-				case dorispb.TxnStatusPB_TXN_STATUS_VISIBLE:
-					resp.Status = status(dorispb.MetaServiceCode_TXN_ALREADY_VISIBLE, "transaction is already visible: db_id="+itoa(dbID)+" txn_id="+itoa(txnID))
+				if st := finishedTxnStatus(info, dbID, txnID); st != nil {
+					resp.Status = st
 					return resp
 				}
 			}
@@ -128,11 +124,7 @@ func (s *Service) GetRowset(ctx context.Context, opts raftstore.ReadOptions, req
 			resp.Status = invalid("empty instance_id")
 			return
 		}
-		idx := &dorispb.TabletIndexPB{}
-		if req.Idx != nil {
-			c := *req.Idx
-			idx = &c
-		}
+		idx := copyIdx(req.Idx)
 		tabletID := idx.TabletID.Get()
 		if tabletID <= 0 {
 			resp.Status = invalid("no valid tablet_id given")
@@ -148,7 +140,7 @@ func (s *Service) GetRowset(ctx context.Context, opts raftstore.ReadOptions, req
 		}
 		st, ok := t.stats(inst, idx)
 		if !ok {
-			resp.Status = status(dorispb.MetaServiceCode_TABLET_NOT_FOUND, "tablet stats not found, tablet_id="+itoa(tabletID))
+			resp.Status = statsNotFound(tabletID)
 			return
 		}
 		reqBc, reqCc, reqCp := req.BaseCompactionCnt.Get(), req.CumulativeCompactionCnt.Get(), req.CumulativePoint.Get()

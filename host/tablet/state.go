@@ -1,6 +1,8 @@
 package tablet
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"strconv"
 
@@ -138,11 +140,13 @@ func (e *Ext) record(typ dorispb.TabletCompactionJobPB_CompactionType) *Record {
 	return nil
 }
 
-// extPrefix is 0x01 "metahost" "tablet": the prefix of every Ext key.
-func extPrefix() []byte {
-	k := keys.AppendBytes([]byte{keys.SpaceUser}, "metahost")
-	return keys.AppendBytes(k, "tablet")
+// metahostKey is 0x01 "metahost" name: a key of metahost's own.
+func metahostKey(name string) []byte {
+	return keys.AppendBytes(keys.AppendBytes([]byte{keys.SpaceUser}, "metahost"), name)
 }
+
+// extPrefix is 0x01 "metahost" "tablet": the prefix of every Ext key.
+func extPrefix() []byte { return metahostKey("tablet") }
 
 // ExtKey is 0x01 "metahost" "tablet" instanceID tabletID (value Ext as JSON).
 func ExtKey(instanceID string, tabletID int64) []byte {
@@ -150,10 +154,7 @@ func ExtKey(instanceID string, tabletID int64) []byte {
 }
 
 // txnSeqKey is 0x01 "metahost" "txn_seq": the last txn id handed out.
-func txnSeqKey() []byte {
-	k := keys.AppendBytes([]byte{keys.SpaceUser}, "metahost")
-	return keys.AppendBytes(k, "txn_seq")
-}
+func txnSeqKey() []byte { return metahostKey("txn_seq") }
 
 func (t *tx) ext(instanceID string, tabletID int64) (*Ext, bool) {
 	v := t.b.Get(ExtKey(instanceID, tabletID))
@@ -183,12 +184,22 @@ func (t *tx) tabletIdx(instanceID string, tabletID int64) (*dorispb.TabletIndexP
 	return idx, t.get(keys.MetaTabletIdxKey(instanceID, tabletID), idx)
 }
 
+// copyIdx returns a copy of in (an empty index for nil) that fillIdx may
+// complete without changing the request.
+func copyIdx(in *dorispb.TabletIndexPB) *dorispb.TabletIndexPB {
+	if in == nil {
+		return &dorispb.TabletIndexPB{}
+	}
+	c := *in
+	return &c
+}
+
 // fillIdx completes idx (table/index/partition ids) from the tablet index
 // key when any of them is missing, as Doris does. It returns the Doris
 // TABLET_NOT_FOUND message when the tablet index does not exist.
 func (t *tx) fillIdx(instanceID string, idx *dorispb.TabletIndexPB) (string, bool) {
 	tabletID := idx.TabletID.Get()
-	if idx.TableID.Has() && idx.IndexID.Has() && idx.PartitionID.Has() {
+	if idx.TableID.Has() && idx.IndexID.Has() && idx.PartitionID.Has() && idx.TabletID.Has() {
 		return "", true
 	}
 	stored, ok := t.tabletIdx(instanceID, tabletID)
@@ -208,6 +219,11 @@ func idxNotFound(instanceID string, tabletID int64) string {
 	return "failed to get tablet_idx, err=KeyNotFound tablet_id=" + itoa(tabletID) + " key=" + keys.Hex(keys.MetaTabletIdxKey(instanceID, tabletID))
 }
 
+// statsNotFound is the TABLET_NOT_FOUND status of a tablet without stats.
+func statsNotFound(tabletID int64) *dorispb.MetaServiceResponseStatus {
+	return status(dorispb.MetaServiceCode_TABLET_NOT_FOUND, "tablet stats not found, tablet_id="+itoa(tabletID))
+}
+
 func statsKey(instanceID string, idx *dorispb.TabletIndexPB) []byte {
 	return keys.StatsTabletKey(instanceID, idx.TableID.Get(), idx.IndexID.Get(), idx.PartitionID.Get(), idx.TabletID.Get())
 }
@@ -224,21 +240,19 @@ func (t *tx) stats(instanceID string, idx *dorispb.TabletIndexPB) (*dorispb.Tabl
 	if !t.get(base, st) {
 		return nil, false
 	}
-	detached := map[string]*dorispb.Opt[int64]{
-		keys.StatsSuffixDataSize:    &st.DataSize,
-		keys.StatsSuffixNumRows:     &st.NumRows,
-		keys.StatsSuffixNumRowsets:  &st.NumRowsets,
-		keys.StatsSuffixNumSegs:     &st.NumSegments,
-		keys.StatsSuffixIndexSize:   &st.IndexSize,
-		keys.StatsSuffixSegmentSize: &st.SegmentSize,
-	}
-	for suffix, f := range detached {
-		if v := t.b.Get(keys.StatsTabletDetachedKey(instanceID, idx.TableID.Get(), idx.IndexID.Get(), idx.PartitionID.Get(), idx.TabletID.Get(), suffix)); len(v) == 8 {
-			var n int64
-			for i := 7; i >= 0; i-- {
-				n = n<<8 | int64(v[i])
-			}
-			f.Set(f.Get() + n)
+	for _, d := range [...]struct {
+		suffix string
+		f      *dorispb.Opt[int64]
+	}{
+		{keys.StatsSuffixDataSize, &st.DataSize},
+		{keys.StatsSuffixNumRows, &st.NumRows},
+		{keys.StatsSuffixNumRowsets, &st.NumRowsets},
+		{keys.StatsSuffixNumSegs, &st.NumSegments},
+		{keys.StatsSuffixIndexSize, &st.IndexSize},
+		{keys.StatsSuffixSegmentSize, &st.SegmentSize},
+	} {
+		if v := t.b.Get(keys.StatsTabletDetachedKey(instanceID, idx.TableID.Get(), idx.IndexID.Get(), idx.PartitionID.Get(), idx.TabletID.Get(), d.suffix)); len(v) == 8 {
+			d.f.Set(d.f.Get() + int64(binary.LittleEndian.Uint64(v)))
 		}
 	}
 	return st, true
@@ -255,7 +269,7 @@ func (t *tx) rowsets(instanceID string, tabletID, start, end int64) []*dorispb.R
 	from := keys.MetaRowsetKey(instanceID, tabletID, max(start, 0))
 	prefix := keys.MetaRowsetKeyPrefix(instanceID, tabletID)
 	c := t.b.Cursor()
-	for k, v := c.Seek(from); k != nil && hasPrefix(k, prefix); k, v = c.Next() {
+	for k, v := c.Seek(from); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		rs := &dorispb.RowsetMetaCloudPB{}
 		if err := dorispb.Unmarshal(v, rs); err != nil {
 			t.fail(err)
@@ -268,7 +282,5 @@ func (t *tx) rowsets(instanceID string, tabletID, start, end int64) []*dorispb.R
 	}
 	return out
 }
-
-func hasPrefix(k, p []byte) bool { return len(k) >= len(p) && string(k[:len(p)]) == string(p) }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }

@@ -54,5 +54,9 @@ func Status(m dorispb.Message) (dorispb.MetaServiceCode, string) {
 	if st, ok := m.(*dorispb.MetaServiceResponseStatus); ok {
 		return st.Code.Get(), st.Msg.Get()
 	}
-	return statusOf(m)
+	st := statusField(m)
+	if st == nil || *st == nil {
+		return dorispb.MetaServiceCode_OK, ""
+	}
+	return (*st).Code.Get(), (*st).Msg.Get()
 }

@@ -119,22 +119,6 @@ func decodeReq(b []byte, req any) error {
 	return json.Unmarshal(b, req)
 }
 
-func encodeReq(req any) ([]byte, error) {
-	if m, ok := req.(dorispb.Message); ok {
-		return dorispb.MarshalJSON(m), nil
-	}
-	return json.Marshal(req)
-}
-
-// statusOf returns the response's status code and message.
-func statusOf(m dorispb.Message) (dorispb.MetaServiceCode, string) {
-	st := statusField(m)
-	if st == nil || *st == nil {
-		return dorispb.MetaServiceCode_OK, ""
-	}
-	return (*st).Code.Get(), (*st).Msg.Get()
-}
-
 // Mutate replicates one operation and fills resp (a pointer to the
 // operation's response message) with its answer. A rejected request leaves
 // the state unchanged and its response carries the status; err is only set
@@ -145,7 +129,13 @@ func (s *Service) Mutate(ctx context.Context, opName, instanceID string, req, re
 		setStatus(resp, dorispb.MetaServiceCode_INVALID_ARGUMENT, "unknown tablet operation "+strconv.Quote(opName))
 		return nil
 	}
-	data, err := json.Marshal(command{Op: opName, Instance: instanceID, Req: dorispb.MarshalJSON(req)})
+	return s.submit(ctx, opName, instanceID, dorispb.MarshalJSON(req), resp)
+}
+
+// submit replicates one operation whose request is encoded as req and
+// fills resp with its answer, as Mutate does.
+func (s *Service) submit(ctx context.Context, opName, instanceID string, req json.RawMessage, resp dorispb.Message) error {
+	data, err := json.Marshal(command{Op: opName, Instance: instanceID, Req: req})
 	if err != nil {
 		setStatus(resp, dorispb.MetaServiceCode_PROTOBUF_SERIALIZE_ERR, err.Error())
 		return err

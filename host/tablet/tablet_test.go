@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/metahost/metahost/host/keys"
-	"github.com/metahost/metahost/host/meta"
 	"github.com/metahost/metahost/host/meta/dorispb"
 	bolt "go.etcd.io/bbolt"
 )
@@ -37,25 +36,18 @@ func newEnv(t *testing.T) *env {
 // do applies op and returns its response; rejected operations roll back.
 func (e *env) do(t *testing.T, name, body string) dorispb.Message {
 	t.Helper()
-	cfg := meta.DefaultConfig()
-	cfg.EnableCheckInstanceID = false
 	var resp dorispb.Message
 	err := e.db.Update(func(btx *bolt.Tx) error {
-		o := operations()[name]
-		req := o.newReq()
-		if err := decodeReq([]byte(body), req); err != nil {
+		var keep bool
+		var err error
+		resp, keep, err = runOp(btx, btx.Bucket([]byte("data")), name, []byte(body), e.now)
+		if resp == nil {
 			return err
 		}
-		tx := &tx{btx: btx, b: btx.Bucket([]byte("data")), now: e.now, cfg: cfg, write: true, instance: ""}
-		if name == OpRecordCompaction {
-			tx.instance = "i"
-		}
-		var keep bool
-		resp, keep = o.apply(tx, req)
 		if code, _ := Status(resp); code != dorispb.MetaServiceCode_OK && !keep {
 			return errRolledBack
 		}
-		return tx.err
+		return err
 	})
 	if err != nil && !errors.Is(err, errRolledBack) {
 		t.Fatalf("%s: %v", name, err)

@@ -225,25 +225,15 @@ func (s *Service) GetTabletStats(ctx context.Context, opts raftstore.ReadOptions
 			return
 		}
 		for _, in := range req.TabletIdx {
-			idx := &dorispb.TabletIndexPB{}
-			if in != nil {
-				c := *in
-				idx = &c
-			}
-			if !idx.TableID.Has() || !idx.IndexID.Has() || !idx.PartitionID.Has() || !idx.TabletID.Has() {
-				stored, ok := t.tabletIdx(inst, idx.TabletID.Get())
-				if !ok {
-					resp.Status = status(dorispb.MetaServiceCode_TABLET_NOT_FOUND, idxNotFound(inst, idx.TabletID.Get()))
-					return
-				}
-				idx.TableID.Set(stored.TableID.Get())
-				idx.IndexID.Set(stored.IndexID.Get())
-				idx.PartitionID.Set(stored.PartitionID.Get())
+			idx := copyIdx(in)
+			if msg, ok := t.fillIdx(inst, idx); !ok {
+				resp.Status = status(dorispb.MetaServiceCode_TABLET_NOT_FOUND, msg)
+				return
 			}
 			st, ok := t.stats(inst, idx)
 			if !ok {
 				resp.TabletStats = nil
-				resp.Status = status(dorispb.MetaServiceCode_TABLET_NOT_FOUND, "tablet stats not found, tablet_id="+itoa(idx.TabletID.Get()))
+				resp.Status = statsNotFound(idx.TabletID.Get())
 				return
 			}
 			for _, f := range []*dorispb.Opt[int64]{&st.DataSize, &st.IndexSize, &st.SegmentSize} {

@@ -109,6 +109,18 @@ func (t *tx) txnDB(inst string, txnID int64) (int64, bool) {
 	return idx.TabletIndex.DbID.Get(), true
 }
 
+// finishedTxnStatus is the status refusing to add to an aborted or visible
+// txn (commit_txn, a load's rowset), or nil while the txn runs.
+func finishedTxnStatus(info *dorispb.TxnInfoPB, dbID, txnID int64) *dorispb.MetaServiceResponseStatus {
+	switch info.Status.Get() {
+	case dorispb.TxnStatusPB_TXN_STATUS_ABORTED:
+		return status(dorispb.MetaServiceCode_TXN_ALREADY_ABORTED, "transaction is already aborted: db_id="+itoa(dbID)+" txn_id="+itoa(txnID))
+	case dorispb.TxnStatusPB_TXN_STATUS_VISIBLE:
+		return status(dorispb.MetaServiceCode_TXN_ALREADY_VISIBLE, "transaction is already visible: db_id="+itoa(dbID)+" txn_id="+itoa(txnID))
+	}
+	return nil
+}
+
 // partKey identifies a partition for versioning.
 type partKey struct{ table, partition int64 }
 
@@ -138,13 +150,11 @@ func applyCommitTxn(t *tx, req *dorispb.CommitTxnRequest) dorispb.Message {
 		resp.Status = status(dorispb.MetaServiceCode_TXN_ID_NOT_FOUND, "failed to get txn_info, db_id="+itoa(dbID)+" txn_id="+itoa(txnID)+" err=KeyNotFound")
 		return resp
 	}
-	switch info.Status.Get() {
-	case dorispb.TxnStatusPB_TXN_STATUS_ABORTED:
-		resp.Status = status(dorispb.MetaServiceCode_TXN_ALREADY_ABORTED, "transaction is already aborted: db_id="+itoa(dbID)+" txn_id="+itoa(txnID))
-		return resp
-	case dorispb.TxnStatusPB_TXN_STATUS_VISIBLE:
-		resp.TxnInfo = info
-		resp.Status = status(dorispb.MetaServiceCode_TXN_ALREADY_VISIBLE, "transaction is already visible: db_id="+itoa(dbID)+" txn_id="+itoa(txnID))
+	if st := finishedTxnStatus(info, dbID, txnID); st != nil {
+		if st.Code.Get() == dorispb.MetaServiceCode_TXN_ALREADY_VISIBLE {
+			resp.TxnInfo = info
+		}
+		resp.Status = st
 		return resp
 	}
 
