@@ -114,10 +114,31 @@ type EvalResponse struct {
 // MaxEvalRowsets bounds an evaluation's rowset list.
 const MaxEvalRowsets = 100000
 
-var overlapNames = map[string]policy.SegmentsOverlap{"": policy.OverlapUnknown, "OVERLAP_UNKNOWN": policy.OverlapUnknown,
-	"OVERLAPPING": policy.Overlapping, "NONOVERLAPPING": policy.NonOverlapping}
+// overlapNamed parses an EvalRowset overlap name ("" is OVERLAP_UNKNOWN).
+func overlapNamed(name string) (policy.SegmentsOverlap, bool) {
+	switch name {
+	case "", "OVERLAP_UNKNOWN":
+		return policy.OverlapUnknown, true
+	case "OVERLAPPING":
+		return policy.Overlapping, true
+	case "NONOVERLAPPING":
+		return policy.NonOverlapping, true
+	}
+	return 0, false
+}
 
-var keysNames = map[string]policy.KeysType{"": policy.DupKeys, "DUP_KEYS": policy.DupKeys, "UNIQUE_KEYS": policy.UniqueKeys, "AGG_KEYS": policy.AggKeys}
+// keysNamed parses an EvalTablet keys type ("" is DUP_KEYS).
+func keysNamed(name string) (policy.KeysType, bool) {
+	switch name {
+	case "", "DUP_KEYS":
+		return policy.DupKeys, true
+	case "UNIQUE_KEYS":
+		return policy.UniqueKeys, true
+	case "AGG_KEYS":
+		return policy.AggKeys, true
+	}
+	return 0, false
+}
 
 // DecodeEvalRequest parses and checks an EvalRequest (unknown fields are
 // errors).
@@ -137,14 +158,14 @@ func DecodeEvalRequest(r io.Reader) (*EvalRequest, error) {
 	if _, ok := ParseKind(req.CompactType); !ok {
 		return nil, fmt.Errorf("bad eval request: compact_type %q: want cumulative, base or full", req.CompactType)
 	}
-	if _, ok := keysNames[req.Tablet.KeysType]; !ok {
+	if _, ok := keysNamed(req.Tablet.KeysType); !ok {
 		return nil, fmt.Errorf("bad eval request: keys_type %q: want DUP_KEYS, UNIQUE_KEYS or AGG_KEYS", req.Tablet.KeysType)
 	}
 	if len(req.Rowsets) > MaxEvalRowsets {
 		return nil, fmt.Errorf("bad eval request: %d rowsets, at most %d", len(req.Rowsets), MaxEvalRowsets)
 	}
 	for i, rs := range req.Rowsets {
-		if _, ok := overlapNames[rs.Overlap]; !ok {
+		if _, ok := overlapNamed(rs.Overlap); !ok {
 			return nil, fmt.Errorf("bad eval request: rowsets[%d].overlap %q: want OVERLAP_UNKNOWN, OVERLAPPING or NONOVERLAPPING", i, rs.Overlap)
 		}
 		if rs.StartVersion < 0 || rs.StartVersion > rs.EndVersion {
@@ -190,9 +211,10 @@ func (c EvalConfig) Apply(cfg policy.Config) (policy.Config, error) {
 
 // PolicyTablet builds the policy tablet of the request.
 func (r *EvalRequest) PolicyTablet() policy.Tablet {
+	keysType, _ := keysNamed(r.Tablet.KeysType)
 	t := policy.Tablet{
 		TabletID:          r.Tablet.TabletID,
-		KeysType:          keysNames[r.Tablet.KeysType],
+		KeysType:          keysType,
 		MergeOnWrite:      r.Tablet.MergeOnWrite,
 		CumulativePoint:   policy.InvalidCumulativePoint,
 		LastCumuSuccessMs: r.Tablet.LastCumuSuccessMs,
@@ -209,8 +231,9 @@ func (r *EvalRequest) PolicyTablet() policy.Tablet {
 		t.CumulativePoint = *r.Tablet.CumulativePoint
 	}
 	for i, rs := range r.Rowsets {
+		overlap, _ := overlapNamed(rs.Overlap)
 		t.Rowsets[i] = policy.Rowset{StartVersion: rs.StartVersion, EndVersion: rs.EndVersion, NumSegments: rs.NumSegments,
-			SegmentsOverlap: overlapNames[rs.Overlap], TotalDiskSize: rs.TotalDiskSize, DataDiskSize: rs.DataDiskSize,
+			SegmentsOverlap: overlap, TotalDiskSize: rs.TotalDiskSize, DataDiskSize: rs.DataDiskSize,
 			NumRows: rs.NumRows, HasDeletePredicate: rs.Delete, CreationTime: rs.CreationTime, CompactionLevel: rs.CompactionLevel}
 	}
 	return t

@@ -135,29 +135,19 @@ func (s *Scheduler) Scores() []Score {
 // Refresh rebuilds the summary from the replicated state when it changed
 // since the last rebuild (or force is set).
 func (s *Scheduler) Refresh(ctx context.Context, force bool) error {
-	applied := s.store.Stats().LastApplied.Index
+	applied := s.store.AppliedIndex()
 	s.mu.Lock()
 	due := force || (applied != s.lastApplied && time.Since(s.lastRefresh) >= s.cfg.RefreshInterval)
 	s.mu.Unlock()
 	if !due {
 		return nil
 	}
-	var exts []tablet.Ext
-	if err := s.tablets.ListTablets(ctx, raftstore.ReadOptions{Stale: true}, func(e *tablet.Ext) bool {
-		exts = append(exts, *e)
+	var entries []Entry
+	if err := s.tablets.States(ctx, raftstore.ReadOptions{Stale: true}, func(st *tablet.State) bool {
+		entries = append(entries, Summarize(st))
 		return true
 	}); err != nil {
 		return err
-	}
-	entries := make([]Entry, 0, len(exts))
-	for _, e := range exts {
-		st, ok, err := s.tablets.Tablet(ctx, raftstore.ReadOptions{Stale: true}, e.InstanceID, e.TabletID)
-		if err != nil {
-			return err
-		}
-		if ok {
-			entries = append(entries, Summarize(st))
-		}
 	}
 	fresh := NewSummary(entries)
 	s.mu.Lock()

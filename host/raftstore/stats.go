@@ -102,6 +102,10 @@ func (s *Store) Stats() Stats {
 	return st
 }
 
+// AppliedIndex returns the raft index of the last command applied to the state machine; unlike
+// Stats it reads one counter, for callers that poll it.
+func (s *Store) AppliedIndex() uint64 { return s.fsm.applied.Load() }
+
 // StateKeys returns the number of keys in the domain state. It walks the
 // whole state file, so it is for tests and diagnostics, not hot paths.
 func (s *Store) StateKeys() int { return s.fsm.keyCount() }
