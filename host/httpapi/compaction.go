@@ -134,6 +134,21 @@ func (h compactionAPI) lookup(ctx context.Context, id uint64) (*tablet.State, bo
 	return h.tablets.Tablet(ctx, raftstore.ReadOptions{Stale: true}, inst, int64(id))
 }
 
+// find is lookup that answers the request when the tablet cannot be read:
+// INTERNAL_ERROR for a failure, code and msg for an unknown tablet.
+func (h compactionAPI) find(w http.ResponseWriter, r *http.Request, id uint64, code, msg string) (*tablet.State, bool) {
+	st, ok, err := h.lookup(r.Context(), id)
+	switch {
+	case err != nil:
+		writeBEError(w, "INTERNAL_ERROR", err.Error())
+		return nil, false
+	case !ok:
+		writeBEError(w, code, msg)
+		return nil, false
+	}
+	return st, true
+}
+
 func (h compactionAPI) show(w http.ResponseWriter, r *http.Request) {
 	id, perr := checkOne(r, "tablet_id")
 	if perr != "" {
@@ -144,13 +159,7 @@ func (h compactionAPI) show(w http.ResponseWriter, r *http.Request) {
 		writeBEError(w, "INTERNAL_ERROR", "check param failed: missing tablet_id")
 		return
 	}
-	st, ok, err := h.lookup(r.Context(), id)
-	switch {
-	case err != nil:
-		writeBEError(w, "INTERNAL_ERROR", err.Error())
-	case !ok:
-		writeBEError(w, "NOT_FOUND", "Tablet not found. tablet_id="+strconv.FormatUint(id, 10))
-	default:
+	if st, ok := h.find(w, r, id, "NOT_FOUND", "Tablet not found. tablet_id="+strconv.FormatUint(id, 10)); ok {
 		writeBE(w, compaction.Show(st, h.loc))
 	}
 }
@@ -212,15 +221,11 @@ func (h compactionAPI) run(w http.ResponseWriter, r *http.Request) {
 		success()
 		return
 	}
-	st, found, err := h.lookup(r.Context(), tabletID)
-	switch {
-	case err != nil:
-		writeBEError(w, "INTERNAL_ERROR", err.Error())
+	st, found := h.find(w, r, tabletID, "NOT_FOUND", "Tablet not found. tablet_id="+strconv.FormatUint(tabletID, 10))
+	if !found {
 		return
-	case !found:
-		writeBEError(w, "NOT_FOUND", "Tablet not found. tablet_id="+strconv.FormatUint(tabletID, 10))
-		return
-	case remote == "true":
+	}
+	if remote == "true" {
 		writeBEError(w, "NOT_IMPLEMENTED_ERROR", "tablet should do compaction locally")
 		return
 	}
@@ -242,13 +247,7 @@ func (h compactionAPI) runStatus(w http.ResponseWriter, r *http.Request) {
 		writeBE(w, compaction.OverallStatusJSON(dir, h.sched.RunningTablets()))
 		return
 	}
-	st, ok, err := h.lookup(r.Context(), id)
-	switch {
-	case err != nil:
-		writeBEError(w, "INTERNAL_ERROR", err.Error())
-	case !ok:
-		writeBEError(w, "INTERNAL_ERROR", "fail to get "+strconv.FormatUint(id, 10))
-	default:
+	if st, ok := h.find(w, r, id, "INTERNAL_ERROR", "fail to get "+strconv.FormatUint(id, 10)); ok {
 		kinds := h.sched.Running(st.Ext.TabletID) | compaction.Summarize(st).Busy
 		writeBE(w, compaction.RunStatusJSON(st.Ext.TabletID, kinds))
 	}
@@ -302,18 +301,9 @@ func evalPolicy(w http.ResponseWriter, req *http.Request, cat *catalog.Service, 
 		writeAdminError(w, http.StatusBadRequest, raftstore.CodeInvalid, err.Error())
 		return
 	}
-	var e catalog.Entry
-	var ok bool
 	// Linearizable: a dry run right after a swap evaluates the new version.
-	if err := cat.View(req.Context(), raftstore.ReadOptions{}, func(rd catalog.Reader) error {
-		e, ok = rd.Entry(name)
-		return nil
-	}); err != nil {
-		writeStoreError(w, err)
-		return
-	}
+	e, ok := readEntry(w, req, cat, name, raftstore.ReadOptions{})
 	if !ok {
-		writeAdminError(w, http.StatusNotFound, raftstore.CodeNotFound, fmt.Sprintf("plugin %q is not registered", name))
 		return
 	}
 	if e.Kind != catalog.KindPolicy {
