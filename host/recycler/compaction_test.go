@@ -122,6 +122,22 @@ func runCumulative(t *testing.T, s *servertest.Server) {
 	}
 }
 
+// runFails runs a cumulative compaction of the tablet (six rowsets), waits
+// for its failure status to contain want and checks the rowsets are
+// unchanged.
+func runFails(t *testing.T, s *servertest.Server, want string) {
+	t.Helper()
+	runCumulative(t, s)
+	var sh showOf
+	poll(t, "the failure recorded", func() bool {
+		sh = show(t, s)
+		return strings.Contains(sh.Status, want)
+	})
+	if len(sh.Rowsets) != 6 {
+		t.Fatalf("rowsets changed: %q", sh.Rowsets)
+	}
+}
+
 // TestBuiltinExecutorMergesSegmentObjects: rowsets whose segments are
 // objects in an HDFS vault on file:// (the embedded default) are compacted
 // by the built-in executor into one output segment object (the inputs'
@@ -187,15 +203,7 @@ func TestBuiltinExecutorMissingSegment(t *testing.T) {
 		}
 		load(t, s, segDir, i, 2, missing, &want)
 	}
-	runCumulative(t, s)
-	var sh showOf
-	poll(t, "the failure recorded", func() bool {
-		sh = show(t, s)
-		return strings.Contains(sh.Status, "data/10001/rs_2_1.dat")
-	})
-	if len(sh.Rowsets) != 6 {
-		t.Fatalf("rowsets changed: %q", sh.Rowsets)
-	}
+	runFails(t, s, "data/10001/rs_2_1.dat")
 	files, err := os.ReadDir(segDir)
 	if err != nil || len(files) != 9 {
 		t.Fatalf("segment dir holds %d files (%v), want the 9 inputs", len(files), err)
@@ -211,13 +219,5 @@ func TestBuiltinExecutorProviderMissing(t *testing.T) {
 	for i := 1; i <= 5; i++ {
 		load(t, s, segDir, i, 1, -1, &want)
 	}
-	runCumulative(t, s)
-	var sh showOf
-	poll(t, "the failure recorded", func() bool {
-		sh = show(t, s)
-		return strings.Contains(sh.Status, "not registered")
-	})
-	if len(sh.Rowsets) != 6 {
-		t.Fatalf("rowsets changed: %q", sh.Rowsets)
-	}
+	runFails(t, s, "not registered")
 }

@@ -14,10 +14,12 @@
 package recycler
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -236,7 +238,7 @@ type droppedInstance struct {
 func (r *Recycler) jobs(ctx context.Context) (map[string]InstanceJob, error) {
 	out := map[string]InstanceJob{}
 	err := r.d.Store.View(ctx, raftstore.ReadOptions{Stale: true}, func(tx *bolt.Tx) error {
-		for _, j := range readStatus(tx).Instances {
+		for _, j := range readJobs(raftstore.Data(tx)) {
 			out[j.InstanceID] = j
 		}
 		return nil
@@ -308,7 +310,7 @@ func (r *Recycler) recycleInstance(ctx context.Context, d droppedInstance, j Ins
 		}
 	}
 	for _, v := range vaults {
-		if contains(j.VaultsDone, v.ID) {
+		if slices.Contains(j.VaultsDone, v.ID) {
 			continue
 		}
 		if err := r.propose(ctx, command{Op: opProgress, Instance: d.id, Vault: v.ID}); err != nil {
@@ -380,7 +382,7 @@ func (r *Recycler) recycleRowsets(ctx context.Context, instanceID string, now ti
 	err := r.d.Store.View(ctx, raftstore.ReadOptions{Stale: true}, func(tx *bolt.Tx) error {
 		p := RecycleRowsetPrefix(instanceID)
 		c := raftstore.Data(tx).Cursor()
-		for k, v := c.Seek(p); k != nil && len(due) < limit && hasPrefix(k, p); k, v = c.Next() {
+		for k, v := c.Seek(p); k != nil && len(due) < limit && bytes.HasPrefix(k, p); k, v = c.Next() {
 			rec := &dorispb.RecycleRowsetPB{}
 			if dorispb.Unmarshal(v, rec) != nil || !r.due(rec, now) {
 				continue
@@ -434,8 +436,6 @@ func (r *Recycler) recycleRowsets(ctx context.Context, instanceID string, now ti
 	}
 	return len(due), nil
 }
-
-func hasPrefix(k, p []byte) bool { return len(k) >= len(p) && string(k[:len(p)]) == string(p) }
 
 // Status returns the recycler's replicated progress as this node sees it.
 func (r *Recycler) Status(ctx context.Context) (Status, error) {

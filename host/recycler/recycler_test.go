@@ -24,6 +24,25 @@ func objInstance(m *miniotest.Server, id, prefix, sk string) string {
 		id, id, m.AccessKey, sk, bucket, prefix, m.Endpoint, m.Endpoint, m.Region)
 }
 
+// startS3 starts MinIO with the shared bucket and a node with the s3
+// provider registered whose recycler keeps a dropped instance a minute and
+// runs a round every interval.
+func startS3(t testing.TB, interval time.Duration) (*miniotest.Server, *minio.Client, *servertest.Server, *servertest.Clock) {
+	t.Helper()
+	m := miniotest.Start(t)
+	m.MakeBucket(t, bucket)
+	mc := m.Client(t)
+	dir := buildProviders(t, "s3")
+	clock := servertest.NewClock(time.Now())
+	s := servertest.Start(t, servertest.Options{Clock: clock, Edit: func(c *server.Config) {
+		c.Vault.ProviderDir = dir
+		c.Recycler.InstanceRetention.Duration = time.Minute
+		c.Recycler.Interval.Duration = interval
+	}})
+	providersRegistered(t, s, "s3")
+	return m, mc, s, clock
+}
+
 // putObjects writes n small objects under prefix, 16 at a time.
 func putObjects(t testing.TB, c *minio.Client, prefix string, n int) {
 	t.Helper()
@@ -160,17 +179,7 @@ func TestRecycleDroppedInstance(t *testing.T) {
 // live instance's prefix, or whose vault has no prefix, is refused: no
 // object is deleted and the reason is shown.
 func TestRecyclerRefusesSharedPrefix(t *testing.T) {
-	m := miniotest.Start(t)
-	m.MakeBucket(t, bucket)
-	mc := m.Client(t)
-	dir := buildProviders(t, "s3")
-	clock := servertest.NewClock(time.Now())
-	s := servertest.Start(t, servertest.Options{Clock: clock, Edit: func(c *server.Config) {
-		c.Vault.ProviderDir = dir
-		c.Recycler.InstanceRetention.Duration = time.Minute
-		c.Recycler.Interval.Duration = 20 * time.Millisecond
-	}})
-	providersRegistered(t, s, "s3")
+	m, mc, s, clock := startS3(t, 20*time.Millisecond)
 	msOK(t, s, "create_instance", "", objInstance(m, "outer", "data", m.SecretKey))
 	msOK(t, s, "create_instance", "", objInstance(m, "inner", "data/inner", m.SecretKey))
 	msOK(t, s, "create_instance", "", objInstance(m, "whole", "", m.SecretKey))
@@ -214,17 +223,7 @@ func TestRecyclerRefusesSharedPrefix(t *testing.T) {
 // BenchmarkRecycleInstance measures the recycler emptying a dropped
 // instance's prefix on MinIO (objects/s), batches of 1000.
 func BenchmarkRecycleInstance(b *testing.B) {
-	m := miniotest.Start(b)
-	m.MakeBucket(b, bucket)
-	mc := m.Client(b)
-	dir := buildProviders(b, "s3")
-	clock := servertest.NewClock(time.Now())
-	s := servertest.Start(b, servertest.Options{Clock: clock, Edit: func(c *server.Config) {
-		c.Vault.ProviderDir = dir
-		c.Recycler.InstanceRetention.Duration = time.Minute
-		c.Recycler.Interval.Duration = time.Hour // rounds run from the benchmark
-	}})
-	providersRegistered(b, s, "s3")
+	m, mc, s, clock := startS3(b, time.Hour) // rounds run from the benchmark
 	const n = 2000
 	var total time.Duration
 	b.ResetTimer()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/metahost/metahost/host/keys"
 	"github.com/metahost/metahost/host/raftstore"
@@ -149,7 +150,7 @@ func apply(a *raftstore.Apply) ([]byte, error) {
 		if c.Vault != "" {
 			j.CurrentVault = c.Vault
 		}
-		if c.VaultDone != "" && !contains(j.VaultsDone, c.VaultDone) {
+		if c.VaultDone != "" && !slices.Contains(j.VaultsDone, c.VaultDone) {
 			j.VaultsDone = append(j.VaultsDone, c.VaultDone)
 		}
 		switch c.Error {
@@ -179,15 +180,6 @@ func apply(a *raftstore.Apply) ([]byte, error) {
 	}
 	tot.ObjectsDeleted += c.Deleted
 	return nil, putJSON(b, totalsKey(), tot)
-}
-
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func truncate(s string) string {
@@ -222,6 +214,20 @@ func readTotals(b *bolt.Bucket) Totals {
 	return t
 }
 
+// readJobs reads every instance job, by instance id (never nil).
+func readJobs(b *bolt.Bucket) []InstanceJob {
+	out := []InstanceJob{}
+	p := instanceJobPrefix()
+	c := b.Cursor()
+	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+		var j InstanceJob
+		if json.Unmarshal(v, &j) == nil {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
 // Status is what GET /v1/recycler shows.
 type Status struct {
 	// Leader is whether this node runs the recycler now.
@@ -238,15 +244,8 @@ type Status struct {
 // readStatus reads the replicated part of Status.
 func readStatus(tx *bolt.Tx) Status {
 	b := raftstore.Data(tx)
-	st := Status{Totals: readTotals(b), Instances: []InstanceJob{}}
-	p := instanceJobPrefix()
+	st := Status{Totals: readTotals(b), Instances: readJobs(b)}
 	c := b.Cursor()
-	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
-		var j InstanceJob
-		if json.Unmarshal(v, &j) == nil {
-			st.Instances = append(st.Instances, j)
-		}
-	}
 	// Count each instance's recycle-rowset keys, skipping its other
 	// recycle keys (txn, index, partition) by seeking past them.
 	rp := keys.AppendBytes([]byte{keys.SpaceUser}, "recycle")
