@@ -56,6 +56,7 @@ const maxHeader = 2 << 20
 // then body as raw bytes.
 func EncodeFrame(header any, body []byte) ([]byte, error) {
 	var e wire.Encoder
+	e.Grow(256) // a header with a config: one allocation, not a doubling series
 	if err := appendHeader(&e, header); err != nil {
 		return nil, err
 	}
